@@ -1,0 +1,65 @@
+# Orientation — the two commands of the README are `make demo` and `make test`.
+# Everything a target needs is installed by the target itself (uv, the venv, browsers for CI).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# A Python >= 3.12 found on this machine (Django 6 needs it; nothing can be downloaded).
+PYTHON ?= $(shell for p in python3.13 python3.12 \
+	$$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    command -v $$p; break; fi; done)
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+RUN := $(UV) run --locked --no-sync
+MANAGE := $(RUN) python manage.py
+DEMO_PORT ?= 8000
+
+.PHONY: help install demo demo-data test test-postgres test-browser quality format bench screenshots clean
+
+help:
+	@echo "make demo   — installe tout, construit un lycée fictif et lance le service"
+	@echo "make test   — lance la suite de tests (SQLite)"
+
+$(UV):
+	@test -n "$(PYTHON)" || { echo "Python 3.12 ou plus est nécessaire." >&2; exit 1; }
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --all-groups
+	touch $@
+
+install: .venv/.synced
+
+demo: install
+	$(RUN) python -m orientation.demo --port $(DEMO_PORT)
+
+test: install
+	$(RUN) pytest -q -n 2 --dist loadfile
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/orientation} $(RUN) pytest -q -n 2 --dist loadfile
+
+test-browser: install
+	$(RUN) pytest -q -m browser tests/browser
+
+quality: install
+	$(RUN) ruff format --check .
+	$(RUN) ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+bench: install
+	$(RUN) python -m bench.run
+
+screenshots: install
+	$(RUN) pytest -q -m browser tests/browser/test_screenshots.py --screenshots
+
+clean:
+	rm -rf .venv $(TOOLS) var/

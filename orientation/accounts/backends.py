@@ -1,0 +1,23 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class EmailOrUsernameBackend(ModelBackend):
+    """Log in with the identifier printed on the activation letter, or with the e-mail address."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if not username or not password:
+            return None
+        User = get_user_model()
+        login = username.strip()
+        user = User.objects.filter(username__iexact=login).first()
+        if user is None and "@" in login:
+            matches = list(User.objects.filter(email__iexact=login)[:2])
+            # An address shared by two accounts identifies neither: the identifier is needed.
+            user = matches[0] if len(matches) == 1 else None
+        if user is None:
+            User().set_password(password)  # same time spent: no account enumeration by timing
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

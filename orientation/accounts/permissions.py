@@ -1,0 +1,98 @@
+"""Who may see and do what: the one place (ARCHITECTURE.md rule 3).
+
+Views and workflow transitions call these predicates; every object lookup goes through a queryset
+scoped with them, so that somebody else's dossier is a 404, never a leak.
+"""
+
+from django.db.models import Q, QuerySet
+
+from .models import Role
+
+DIRECTION = (Role.CHEF_ETABLISSEMENT, Role.ADJOINT)
+STAFF_ROLES = (*DIRECTION, Role.SECRETARIAT, Role.PROFESSEUR_PRINCIPAL)
+
+
+def _postes(user):
+    """The user's staff positions, fetched once per request object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_postes_cache", None)
+    if cached is None:
+        cached = list(user.postes.select_related("etablissement").prefetch_related("divisions"))
+        user._postes_cache = cached
+    return cached
+
+
+def etablissements_ids(user, roles=STAFF_ROLES) -> set[int]:
+    return {p.etablissement_id for p in _postes(user) if p.role in roles}
+
+
+def divisions_ids(user) -> set[int]:
+    """Divisions the user is professeur principal of."""
+    return {
+        d.id for p in _postes(user) if p.role == Role.PROFESSEUR_PRINCIPAL for d in p.divisions.all()
+    }
+
+
+def est_personnel(user, etablissement_id: int | None = None) -> bool:
+    ids = etablissements_ids(user)
+    return bool(ids) if etablissement_id is None else etablissement_id in ids
+
+
+def est_direction(user, etablissement_id: int) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or etablissement_id in etablissements_ids(user, DIRECTION)
+    )
+
+
+def est_secretariat(user, etablissement_id: int) -> bool:
+    return etablissement_id in etablissements_ids(user, (Role.SECRETARIAT,))
+
+
+def peut_gerer_etablissement(user, etablissement_id: int) -> bool:
+    """Imports, accounts, exports: the secrétariat and the direction (SPEC.md, who uses it)."""
+    return est_direction(user, etablissement_id) or est_secretariat(user, etablissement_id)
+
+
+def peut_saisir_conseil(user, division) -> bool:
+    """The professeur principal of this division, or the direction of its school (R4, R16)."""
+    return division.id in divisions_ids(user) or est_direction(user, division.etablissement_id)
+
+
+def lit_toute_l_ecole(user, etablissement_id: int) -> bool:
+    return user.is_superuser or etablissement_id in etablissements_ids(
+        user, (*DIRECTION, Role.SECRETARIAT)
+    )
+
+
+def est_famille(user) -> bool:
+    return user.is_authenticated and (
+        user.responsables.filter(liens__niveau=1).exists() or hasattr(user, "eleve")
+    )
+
+
+def dossiers_visibles(qs: QuerySet, user) -> QuerySet:
+    """R2: a family sees its own children only; a pupil themself; staff their school (a
+    professeur principal their divisions)."""
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    condition = Q(eleve__liens__responsable__user=user, eleve__liens__niveau=1) | Q(
+        eleve__user=user
+    )
+    ecoles = etablissements_ids(user, (*DIRECTION, Role.SECRETARIAT))
+    if ecoles:
+        condition |= Q(campagne__etablissement_id__in=ecoles)
+    divisions = divisions_ids(user)
+    if divisions:
+        condition |= Q(eleve__division_id__in=divisions)
+    return qs.filter(condition).distinct()
+
+
+def est_representant_legal(user, eleve) -> bool:
+    """R2: the user is a legal representative (niveau 1) of this pupil."""
+    return (
+        user.is_authenticated
+        and eleve.liens.filter(responsable__user=user, niveau=1).exists()
+    )

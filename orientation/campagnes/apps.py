@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CampagnesConfig(AppConfig):
+    name = "orientation.campagnes"
+    label = "campagnes"

@@ -1,0 +1,3 @@
+from .dossier import Dossier, Etat, Evenement
+
+__all__ = ["Dossier", "Etat", "Evenement"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EtablissementsConfig(AppConfig):
+    name = "orientation.etablissements"
+    label = "etablissements"

@@ -1,0 +1,209 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from orientation.accounts.models import Role
+
+
+class Etablissement(models.Model):
+    uai = models.CharField(_("UAI"), max_length=8, unique=True)
+    nom = models.CharField(_("nom"), max_length=200)
+    commune = models.CharField(_("commune"), max_length=200, blank=True)
+    email_contact = models.EmailField(_("adresse de contact"), blank=True)
+    telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("établissement")
+        verbose_name_plural = _("établissements")
+        ordering = ["nom"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.uai})"
+
+
+class Division(models.Model):
+    """A class, as SIECLE calls it (a structure of type D)."""
+
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.PROTECT, related_name="divisions")
+    code = models.CharField(_("code"), max_length=40)
+    libelle = models.CharField(_("libellé"), max_length=200, blank=True)
+    code_mef = models.CharField(_("code MEF"), max_length=11, blank=True)
+    libelle_mef = models.CharField(_("formation"), max_length=200, blank=True)
+    # Found through the MEF's FORMATION in Nomenclature.xml, never through a hard-coded code.
+    est_seconde_gt = models.BooleanField(_("2de générale et technologique"), default=False)
+
+    class Meta:
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["etablissement", "code"], name="division_unique_code")
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class Eleve(models.Model):
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.PROTECT, related_name="eleves")
+    siecle_id = models.CharField(_("identifiant SIECLE (ELEVE_ID)"), max_length=20)
+    elenoet = models.CharField(_("ELENOET"), max_length=20, blank=True)
+    ine = models.CharField(_("INE"), max_length=11, blank=True, db_index=True)
+    nom = models.CharField(_("nom"), max_length=200)
+    prenom = models.CharField(_("prénom"), max_length=200)
+    date_naissance = models.DateField(_("date de naissance"), null=True, blank=True)
+    sexe = models.CharField(_("sexe"), max_length=1, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    division = models.ForeignKey(
+        Division, on_delete=models.SET_NULL, null=True, blank=True, related_name="eleves"
+    )
+    code_mef = models.CharField(_("code MEF"), max_length=11, blank=True)
+    date_sortie = models.DateField(_("date de sortie"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="eleve",
+    )
+    responsables = models.ManyToManyField(
+        "Responsable", through="Lien", related_name="eleves", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("élève")
+        verbose_name_plural = _("élèves")
+        ordering = ["nom", "prenom"]
+        constraints = [
+            models.UniqueConstraint(fields=["etablissement", "siecle_id"], name="eleve_unique_siecle")
+        ]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom}"
+
+    @property
+    def nom_complet(self):
+        return f"{self.prenom} {self.nom}"
+
+    @property
+    def a_quitte(self) -> bool:
+        return self.date_sortie is not None
+
+
+class Responsable(models.Model):
+    """A person linked to pupils in one school's SIECLE export (PERSONNE_ID).
+
+    The same adult may appear in two schools: two rows, one `user`.
+    """
+
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.PROTECT, related_name="responsables"
+    )
+    siecle_id = models.CharField(_("identifiant SIECLE (PERSONNE_ID)"), max_length=20)
+    civilite = models.CharField(_("civilité"), max_length=10, blank=True)
+    nom = models.CharField(_("nom"), max_length=200)
+    prenom = models.CharField(_("prénom"), max_length=200, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    tel_personnel = models.CharField(_("téléphone personnel"), max_length=30, blank=True)
+    tel_portable = models.CharField(_("téléphone portable"), max_length=30, blank=True)
+    tel_professionnel = models.CharField(_("téléphone professionnel"), max_length=30, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsables",
+    )
+
+    class Meta:
+        verbose_name = _("responsable")
+        verbose_name_plural = _("responsables")
+        ordering = ["nom", "prenom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["etablissement", "siecle_id"], name="responsable_unique_siecle"
+            )
+        ]
+
+    def __str__(self):
+        return " ".join(p for p in (self.civilite, self.prenom, self.nom) if p)
+
+
+class Lien(models.Model):
+    """A pupil–person link (RESPONSABLE_ELEVE)."""
+
+    class Niveau(models.IntegerChoices):
+        LEGAL = 1, _("représentant légal")
+        EN_CHARGE = 2, _("personne en charge")
+        CONTACT = 3, _("contact")
+
+    PARENTES = {
+        "10": _("mère"),
+        "20": _("père"),
+        "37": _("fratrie"),
+        "38": _("ascendant"),
+        "39": _("autre membre de la famille"),
+        "41": _("éducateur"),
+        "42": _("assistant familial"),
+        "50": _("tuteur"),
+        "51": _("aide sociale à l'enfance"),
+        "70": _("élève lui-même"),
+        "90": _("autre lien"),
+    }
+
+    eleve = models.ForeignKey(Eleve, on_delete=models.CASCADE, related_name="liens")
+    responsable = models.ForeignKey(Responsable, on_delete=models.CASCADE, related_name="liens")
+    niveau = models.PositiveSmallIntegerField(_("niveau de responsabilité"), choices=Niveau.choices)
+    code_parente = models.CharField(_("lien de parenté"), max_length=2, blank=True)
+
+    class Meta:
+        verbose_name = _("lien élève–responsable")
+        verbose_name_plural = _("liens élève–responsable")
+        constraints = [
+            models.UniqueConstraint(fields=["eleve", "responsable"], name="lien_unique"),
+        ]
+
+    @property
+    def est_legal(self) -> bool:
+        return self.niveau == self.Niveau.LEGAL
+
+    @property
+    def parente(self) -> str:
+        return str(self.PARENTES.get(self.code_parente, ""))
+
+
+class Personnel(models.Model):
+    """A staff member's role in one school; a professeur principal is tied to divisions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="postes"
+    )
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.PROTECT, related_name="personnels"
+    )
+    role = models.CharField(
+        _("rôle"),
+        max_length=30,
+        choices=[
+            (r.value, r.label)
+            for r in (
+                Role.CHEF_ETABLISSEMENT,
+                Role.ADJOINT,
+                Role.PROFESSEUR_PRINCIPAL,
+                Role.SECRETARIAT,
+            )
+        ],
+    )
+    divisions = models.ManyToManyField(Division, blank=True, related_name="professeurs_principaux")
+
+    class Meta:
+        verbose_name = _("personnel")
+        verbose_name_plural = _("personnels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "etablissement", "role"], name="personnel_unique_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} ({self.etablissement.uai})"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PilotageConfig(AppConfig):
+    name = "orientation.pilotage"
+    label = "pilotage"

@@ -1,0 +1,64 @@
+import logging
+import uuid
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+log = logging.getLogger("orientation.erreurs")
+
+PAGES_STATIQUES = {
+    "accessibilite": "Déclaration d'accessibilité",
+    "mentions_legales": "Mentions légales",
+    "donnees_personnelles": "Données personnelles",
+}
+
+
+@require_safe
+def accueil(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    from orientation.accounts.accueil import contexte_accueil
+
+    return render(request, "accueil.html", contexte_accueil(request.user))
+
+
+@require_safe
+def page_statique(request, page):
+    return render(request, f"pages/{page}.html", {"page_title": PAGES_STATIQUES[page]})
+
+
+def _erreur(request, status, titre, texte):
+    reference = uuid.uuid4().hex[:10].upper()
+    if status >= 500:
+        log.error("erreur %s référence %s sur %s", status, reference, request.path)
+    return render(
+        request,
+        "erreur.html",
+        {"page_title": titre, "titre": titre, "texte": texte, "reference": reference, "status": status},
+        status=status,
+    )
+
+
+def erreur_400(request, exception=None):
+    return _erreur(request, 400, "Requête incorrecte", "La demande n'a pas pu être comprise.")
+
+
+def erreur_403(request, exception=None):
+    return _erreur(request, 403, "Accès refusé", "Vous n'avez pas le droit d'accéder à cette page.")
+
+
+def erreur_404(request, exception=None):
+    return _erreur(
+        request, 404, "Page non trouvée", "La page que vous cherchez est introuvable ou n'existe plus."
+    )
+
+
+def erreur_500(request):
+    return _erreur(
+        request,
+        500,
+        "Erreur inattendue",
+        "Désolés, le service rencontre un problème. Rien n'a été enregistré pour cette action ; "
+        "vous pouvez réessayer dans quelques instants.",
+    )

@@ -1,0 +1,199 @@
+"""Factories with business traits (ARCHITECTURE.md rule 11)."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from orientation.accounts.models import Role, User
+from orientation.campagnes.models import Campagne, ConseilDivision, Phase, Specialite
+from orientation.dialogue.models import Dossier
+from orientation.etablissements.models import (
+    Division,
+    Eleve,
+    Etablissement,
+    Lien,
+    Personnel,
+    Responsable,
+)
+
+MOT_DE_PASSE = "motdepasse-de-test-1"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"compte{n}")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@exemple.fr")
+    activated_at = factory.LazyFunction(timezone.now)
+    password = factory.PostGenerationMethodCall("set_password", MOT_DE_PASSE)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class EtablissementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Etablissement
+        django_get_or_create = ("uai",)
+
+    uai = factory.Sequence(lambda n: f"{900000 + n:07d}X")
+    nom = factory.Sequence(lambda n: f"Lycée de test n°{n}")
+    commune = "Villeneuve"
+
+
+class DivisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Division
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    code = factory.Sequence(lambda n: f"2DE{n}")
+    libelle = factory.LazyAttribute(lambda d: f"Seconde {d.code}")
+    code_mef = "20010018110"
+    libelle_mef = "2NDE GT"
+    est_seconde_gt = True
+
+
+class EleveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Eleve
+
+    division = factory.SubFactory(DivisionFactory)
+    etablissement = factory.SelfAttribute("division.etablissement")
+    siecle_id = factory.Sequence(lambda n: str(100000 + n))
+    elenoet = factory.Sequence(lambda n: str(5000 + n))
+    ine = factory.Sequence(lambda n: f"{n:09d}AB")
+    nom = factory.Faker("last_name", locale="fr_FR")
+    prenom = factory.Faker("first_name", locale="fr_FR")
+    date_naissance = datetime.date(2009, 5, 17)
+
+
+class ResponsableFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Responsable
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    siecle_id = factory.Sequence(lambda n: str(700000 + n))
+    civilite = "MME"
+    nom = factory.Faker("last_name", locale="fr_FR")
+    prenom = factory.Faker("first_name", locale="fr_FR")
+    email = factory.Sequence(lambda n: f"parent{n}@exemple.fr")
+    user = factory.SubFactory(
+        UserFactory,
+        email=factory.SelfAttribute("..email"),
+        first_name=factory.SelfAttribute("..prenom"),
+        last_name=factory.SelfAttribute("..nom"),
+    )
+
+
+class LienFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lien
+
+    eleve = factory.SubFactory(EleveFactory)
+    responsable = factory.SubFactory(
+        ResponsableFactory, etablissement=factory.SelfAttribute("..eleve.etablissement")
+    )
+    niveau = Lien.Niveau.LEGAL
+    code_parente = "10"
+
+
+class PersonnelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Personnel
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    etablissement = factory.SubFactory(EtablissementFactory)
+    role = Role.CHEF_ETABLISSEMENT
+
+    @factory.post_generation
+    def divisions(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.divisions.set(extracted)
+
+
+def _a_minuit(jours: int) -> datetime.datetime:
+    today = timezone.localdate()
+    return timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=jours), datetime.time()))
+
+
+class CampagneFactory(factory.django.DjangoModelFactory):
+    """By default the provisional window is open now; traits move the calendar."""
+
+    class Meta:
+        model = Campagne
+        skip_postgeneration_save = True
+
+    class Params:
+        definitive_ouverte = factory.Trait(
+            provisoire_debut=factory.LazyFunction(lambda: _a_minuit(-60)),
+            provisoire_fin=factory.LazyFunction(lambda: _a_minuit(-50)),
+            definitive_debut=factory.LazyFunction(lambda: _a_minuit(-3)),
+            definitive_fin=factory.LazyFunction(lambda: _a_minuit(7)),
+            reponse_limite=factory.LazyFunction(lambda: _a_minuit(30)),
+        )
+        fermee = factory.Trait(
+            provisoire_debut=factory.LazyFunction(lambda: _a_minuit(10)),
+            provisoire_fin=factory.LazyFunction(lambda: _a_minuit(20)),
+        )
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    annee = factory.LazyFunction(lambda: timezone.localdate().year - (timezone.localdate().month < 8))
+    provisoire_debut = factory.LazyFunction(lambda: _a_minuit(-3))
+    provisoire_fin = factory.LazyFunction(lambda: _a_minuit(7))
+    definitive_debut = factory.LazyFunction(lambda: _a_minuit(60))
+    definitive_fin = factory.LazyFunction(lambda: _a_minuit(70))
+    reponse_limite = factory.LazyFunction(lambda: _a_minuit(90))
+
+    @factory.post_generation
+    def specialites_offertes(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            extracted = Specialite.objects.filter(
+                code__in=["MATHS", "PC", "SVT", "SES", "HGGSP", "HLP", "LLCER", "NSI"]
+            )
+        obj.specialites_offertes.set(extracted)
+
+
+class ConseilDivisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConseilDivision
+
+    campagne = factory.SubFactory(CampagneFactory)
+    division = factory.SubFactory(
+        DivisionFactory, etablissement=factory.SelfAttribute("..campagne.etablissement")
+    )
+    phase = Phase.PROVISOIRE
+    date_conseil = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=10))
+
+
+class DossierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dossier
+
+    campagne = factory.SubFactory(CampagneFactory)
+    eleve = factory.SubFactory(
+        EleveFactory, division__etablissement=factory.SelfAttribute("...campagne.etablissement")
+    )
+
+
+def famille(campagne=None, *, representants=2, **dossier_kwargs):
+    """A dossier with its pupil and `representants` legal representatives, each with an account.
+
+    Returns (dossier, [responsable, ...]).
+    """
+    campagne = campagne or CampagneFactory()
+    dossier = DossierFactory(campagne=campagne, **dossier_kwargs)
+    responsables = [
+        LienFactory(eleve=dossier.eleve, code_parente=code).responsable
+        for code in ["10", "20"][:representants]
+    ]
+    return dossier, responsables
