@@ -9,8 +9,12 @@ def _site_config():
     return {
         "site_title": settings.ORIENTATION_SERVICE_NAME,
         "site_tagline": "Téléservice d'orientation après la seconde générale et technologique",
-        "header_brand_html": "République<br>Française" if settings.ORIENTATION_STATE_BRANDING else "",
-        "footer_brand_html": "République<br>Française" if settings.ORIENTATION_STATE_BRANDING else "",
+        "header_brand_html": "République<br>Française"
+        if settings.ORIENTATION_STATE_BRANDING
+        else "",
+        "footer_brand_html": "République<br>Française"
+        if settings.ORIENTATION_STATE_BRANDING
+        else "",
         "state_branding": settings.ORIENTATION_STATE_BRANDING,
         "beta_tag": False,
         "mourning": False,

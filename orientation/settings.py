@@ -219,11 +219,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SIECLE_MAX_UPLOAD_BYTES = int(os.environ.get("SIECLE_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 
 # E-mail: Django 6.1 mailers. SMTP by default (the demo runs a local SMTP catcher).
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Orientation <ne-pas-repondre@orientation.example>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Orientation <ne-pas-repondre@orientation.example>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get("EMAIL_BACKEND_CLASS", "django.core.mail.backends.smtp.EmailBackend"),
+        "BACKEND": os.environ.get(
+            "EMAIL_BACKEND_CLASS", "django.core.mail.backends.smtp.EmailBackend"
+        ),
         "OPTIONS": {
             "host": os.environ.get("SMTP_HOST", "127.0.0.1"),
             "port": int(os.environ.get("SMTP_PORT", "1025")),
@@ -252,7 +256,9 @@ NOTIFICATIONS_SWEEP_AFTER_SECONDS = int(os.environ.get("NOTIFICATIONS_SWEEP_AFTE
 # The State's branding (Marianne, « République française ») is reserved to State websites.
 ORIENTATION_STATE_BRANDING = env_bool("ORIENTATION_STATE_BRANDING", True)
 ORIENTATION_SERVICE_NAME = os.environ.get("ORIENTATION_SERVICE_NAME", "Orientation après la 2de")
-ORIENTATION_SUPPORT_EMAIL = os.environ.get("ORIENTATION_SUPPORT_EMAIL", "assistance@orientation.example")
+ORIENTATION_SUPPORT_EMAIL = os.environ.get(
+    "ORIENTATION_SUPPORT_EMAIL", "assistance@orientation.example"
+)
 # The demo shows the outbox to everybody at /demo/courriels/; never in production.
 ORIENTATION_DEMO = env_bool("ORIENTATION_DEMO", False)
 

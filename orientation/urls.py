@@ -6,7 +6,12 @@ from . import views
 urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("accessibilite/", views.page_statique, {"page": "accessibilite"}, name="accessibilite"),
-    path("mentions-legales/", views.page_statique, {"page": "mentions_legales"}, name="mentions_legales"),
+    path(
+        "mentions-legales/",
+        views.page_statique,
+        {"page": "mentions_legales"},
+        name="mentions_legales",
+    ),
     path(
         "donnees-personnelles/",
         views.page_statique,

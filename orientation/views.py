@@ -35,7 +35,13 @@ def _erreur(request, status, titre, texte):
     return render(
         request,
         "erreur.html",
-        {"page_title": titre, "titre": titre, "texte": texte, "reference": reference, "status": status},
+        {
+            "page_title": titre,
+            "titre": titre,
+            "texte": texte,
+            "reference": reference,
+            "status": status,
+        },
         status=status,
     )
 
@@ -50,7 +56,10 @@ def erreur_403(request, exception=None):
 
 def erreur_404(request, exception=None):
     return _erreur(
-        request, 404, "Page non trouvée", "La page que vous cherchez est introuvable ou n'existe plus."
+        request,
+        404,
+        "Page non trouvée",
+        "La page que vous cherchez est introuvable ou n'existe plus.",
     )
 
 

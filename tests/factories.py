@@ -121,7 +121,9 @@ class PersonnelFactory(factory.django.DjangoModelFactory):
 
 def _a_minuit(jours: int) -> datetime.datetime:
     today = timezone.localdate()
-    return timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=jours), datetime.time()))
+    return timezone.make_aware(
+        datetime.datetime.combine(today + datetime.timedelta(days=jours), datetime.time())
+    )
 
 
 class CampagneFactory(factory.django.DjangoModelFactory):
@@ -145,7 +147,9 @@ class CampagneFactory(factory.django.DjangoModelFactory):
         )
 
     etablissement = factory.SubFactory(EtablissementFactory)
-    annee = factory.LazyFunction(lambda: timezone.localdate().year - (timezone.localdate().month < 8))
+    annee = factory.LazyFunction(
+        lambda: timezone.localdate().year - (timezone.localdate().month < 8)
+    )
     provisoire_debut = factory.LazyFunction(lambda: _a_minuit(-3))
     provisoire_fin = factory.LazyFunction(lambda: _a_minuit(7))
     definitive_debut = factory.LazyFunction(lambda: _a_minuit(60))

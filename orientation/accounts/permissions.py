@@ -30,7 +30,10 @@ def etablissements_ids(user, roles=STAFF_ROLES) -> set[int]:
 def divisions_ids(user) -> set[int]:
     """Divisions the user is professeur principal of."""
     return {
-        d.id for p in _postes(user) if p.role == Role.PROFESSEUR_PRINCIPAL for d in p.divisions.all()
+        d.id
+        for p in _postes(user)
+        if p.role == Role.PROFESSEUR_PRINCIPAL
+        for d in p.divisions.all()
     }
 
 
@@ -92,7 +95,4 @@ def dossiers_visibles(qs: QuerySet, user) -> QuerySet:
 
 def est_representant_legal(user, eleve) -> bool:
     """R2: the user is a legal representative (niveau 1) of this pupil."""
-    return (
-        user.is_authenticated
-        and eleve.liens.filter(responsable__user=user, niveau=1).exists()
-    )
+    return user.is_authenticated and eleve.liens.filter(responsable__user=user, niveau=1).exists()

@@ -62,7 +62,9 @@ class Campagne(models.Model):
         AUTOMATIQUE = "automatique", _("le lendemain du conseil de classe")
         MANUELLE = "manuelle", _("quand le chef d'établissement publie")
 
-    etablissement = models.ForeignKey(Etablissement, on_delete=models.PROTECT, related_name="campagnes")
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.PROTECT, related_name="campagnes"
+    )
     annee = models.PositiveSmallIntegerField(_("année scolaire (première année)"))
     provisoire_debut = models.DateTimeField(_("ouverture de la saisie des intentions"))
     provisoire_fin = models.DateTimeField(_("fermeture de la saisie des intentions"))

@@ -24,7 +24,9 @@ class Etablissement(models.Model):
 class Division(models.Model):
     """A class, as SIECLE calls it (a structure of type D)."""
 
-    etablissement = models.ForeignKey(Etablissement, on_delete=models.PROTECT, related_name="divisions")
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.PROTECT, related_name="divisions"
+    )
     code = models.CharField(_("code"), max_length=40)
     libelle = models.CharField(_("libellé"), max_length=200, blank=True)
     code_mef = models.CharField(_("code MEF"), max_length=11, blank=True)
@@ -45,7 +47,9 @@ class Division(models.Model):
 
 
 class Eleve(models.Model):
-    etablissement = models.ForeignKey(Etablissement, on_delete=models.PROTECT, related_name="eleves")
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.PROTECT, related_name="eleves"
+    )
     siecle_id = models.CharField(_("identifiant SIECLE (ELEVE_ID)"), max_length=20)
     elenoet = models.CharField(_("ELENOET"), max_length=20, blank=True)
     ine = models.CharField(_("INE"), max_length=11, blank=True, db_index=True)
@@ -75,7 +79,9 @@ class Eleve(models.Model):
         verbose_name_plural = _("élèves")
         ordering = ["nom", "prenom"]
         constraints = [
-            models.UniqueConstraint(fields=["etablissement", "siecle_id"], name="eleve_unique_siecle")
+            models.UniqueConstraint(
+                fields=["etablissement", "siecle_id"], name="eleve_unique_siecle"
+            )
         ]
 
     def __str__(self):

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -61,7 +61,11 @@ class Courriel:
     def rendre(cls, contexte: dict) -> tuple[str, str, str]:
         with translation.override("fr"):
             base = f"notifications/{cls.code}"
-            ctx = {"site_url": settings.SITE_URL, "service": settings.ORIENTATION_SERVICE_NAME, **contexte}
+            ctx = {
+                "site_url": settings.SITE_URL,
+                "service": settings.ORIENTATION_SERVICE_NAME,
+                **contexte,
+            }
             sujet = " ".join(render_to_string(f"{base}/objet.txt", ctx).split())
             texte = render_to_string(f"{base}/corps.txt", ctx).strip() + "\n"
             html = render_to_string(f"{base}/corps.html", ctx)
@@ -87,7 +91,9 @@ def envoyer(
     rows = []
     with transaction.atomic():
         for index, dest in enumerate(destinataires):
-            sujet, texte, html = courriel.rendre({**contexte, "destinataire": dest, "dossier": dossier})
+            sujet, texte, html = courriel.rendre(
+                {**contexte, "destinataire": dest, "dossier": dossier}
+            )
             valide = adresse_valide(dest.email)
             row = Notification(
                 evenement=courriel.code,
@@ -98,7 +104,9 @@ def envoyer(
                 sujet=sujet,
                 corps_texte=texte,
                 corps_html=html,
-                statut=Notification.Statut.EN_ATTENTE if valide else Notification.Statut.SANS_ADRESSE,
+                statut=Notification.Statut.EN_ATTENTE
+                if valide
+                else Notification.Statut.SANS_ADRESSE,
                 cle_unicite=f"{cle_unicite}:{index}" if cle_unicite else None,
             )
             try:

@@ -56,7 +56,9 @@ def envoyer_notification(pk: int) -> str:
             if permanent:
                 row.statut = Notification.Statut.ECHEC
             else:
-                delai = timedelta(seconds=settings.NOTIFICATIONS_BACKOFF_SECONDS * 2 ** (row.tentatives - 1))
+                delai = timedelta(
+                    seconds=settings.NOTIFICATIONS_BACKOFF_SECONDS * 2 ** (row.tentatives - 1)
+                )
                 row.prochain_essai = timezone.now() + delai
                 planifier_envoi(pk, delai)
             row.save()
@@ -65,4 +67,3 @@ def envoyer_notification(pk: int) -> str:
         statut=Notification.Statut.ENVOYE, envoye_le=timezone.now(), tentatives=F("tentatives") + 1
     )
     return "envoyee"
-
