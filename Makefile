@@ -17,7 +17,7 @@ RUN := $(UV) run --locked --no-sync
 MANAGE := $(RUN) python manage.py
 DEMO_PORT ?= 8000
 
-.PHONY: help install demo demo-data test test-postgres test-browser quality format bench screenshots clean
+.PHONY: help system-deps install demo demo-data test test-postgres test-browser quality format bench screenshots clean
 
 help:
 	@echo "make demo   — installe tout, construit un lycée fictif et lance le service"
@@ -32,7 +32,17 @@ $(UV):
 	$(UV) sync --locked --all-groups
 	touch $@
 
-install: .venv/.synced
+# WeasyPrint (PDF letters and fiches) needs Pango; installed from Debian's packages when missing.
+system-deps:
+	@if ! /sbin/ldconfig -p 2>/dev/null | grep -q libpangoft2; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installation de Pango (PDF)…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0) >/dev/null; \
+	  else echo "Attention : installez libpango-1.0-0 et libpangoft2-1.0-0 pour les PDF." >&2; fi; \
+	fi
+
+install: .venv/.synced system-deps
 
 demo: install
 	$(RUN) python -m orientation.demo --port $(DEMO_PORT)
