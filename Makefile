@@ -11,7 +11,6 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 	    command -v $$p; break; fi; done)
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
-export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 RUN := $(UV) run --locked --no-sync
 MANAGE := $(RUN) python manage.py
@@ -29,7 +28,7 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv
 
 .venv/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --locked --all-groups
+	UV_PYTHON=$(PYTHON) $(UV) sync --locked --all-groups
 	touch $@
 
 # WeasyPrint (PDF letters and fiches) needs Pango; installed from Debian's packages when missing.
@@ -40,6 +39,13 @@ system-deps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0) >/dev/null; \
 	  else echo "Attention : installez libpango-1.0-0 et libpangoft2-1.0-0 pour les PDF." >&2; fi; \
+	fi
+	@# xmlsec1 signs and checks SAML messages (EduConnect, docs/identite.md).
+	@if ! command -v xmlsec1 >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installation de xmlsec1 (SAML)…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1) >/dev/null; \
+	  else echo "Attention : installez xmlsec1 pour la connexion ÉduConnect (SAML)." >&2; fi; \
 	fi
 
 install: .venv/.synced system-deps

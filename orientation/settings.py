@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ORIENTATION_VAR_DIR", BASE_DIR / "var"))
+# The default SQLite file and the uploaded imports live here; a fresh clone has no var/ yet.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "dsfr",
+    "widget_tweaks",  # django-dsfr's radio and checkbox templates load it
     "django_tasks_db",
     "axes",
     "orientation.accounts",
@@ -60,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "orientation.middleware.NonceCSPPourDsfr",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -261,6 +265,41 @@ ORIENTATION_SUPPORT_EMAIL = os.environ.get(
 )
 # The demo shows the outbox to everybody at /demo/courriels/; never in production.
 ORIENTATION_DEMO = env_bool("ORIENTATION_DEMO", False)
+
+# --- Identité fédérée (orientation/identite, docs/identite.md) -------------------------------
+# Which ways to log in are offered: "local" (accounts of this service), "educonnect" (SAML 2.0),
+# "franceconnect" (OpenID Connect). Switching is configuration only; the demo stays "local".
+INSTALLED_APPS += ["orientation.identite"]
+AUTHENTICATION_BACKENDS += ["orientation.identite.backends.IdentiteFedereeBackend"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "orientation.identite.fournisseurs.contexte_connexion"  # the login page's buttons
+)
+IDENTITE_FOURNISSEURS = env_list("IDENTITE_FOURNISSEURS", "local")
+IDENTITE_SAML = {
+    "entity_id": os.environ.get(
+        "IDENTITE_SAML_ENTITY_ID", f"{SITE_URL}/connexion/educonnect/metadonnees/"
+    ),
+    "idp_metadata": os.environ.get("IDENTITE_SAML_IDP_METADATA", ""),  # file path or https URL
+    "cle": os.environ.get("IDENTITE_SAML_CLE", ""),  # PEM private key file of our SP
+    "certificat": os.environ.get("IDENTITE_SAML_CERTIFICAT", ""),  # its PEM certificate
+    "xmlsec": os.environ.get("IDENTITE_SAML_XMLSEC", "/usr/bin/xmlsec1"),
+    "attribut_ine": os.environ.get("IDENTITE_SAML_ATTRIBUT_INE", "FrEduCtEleveINE"),
+    "attribut_nom": os.environ.get("IDENTITE_SAML_ATTRIBUT_NOM", "sn"),
+    "attribut_prenom": os.environ.get("IDENTITE_SAML_ATTRIBUT_PRENOM", "givenName"),
+    "attribut_profil": os.environ.get("IDENTITE_SAML_ATTRIBUT_PROFIL", "FrEduCtPersonAffiliation"),
+}
+IDENTITE_OIDC = {
+    "metadata_url": os.environ.get("IDENTITE_OIDC_METADATA_URL", ""),
+    "client_id": os.environ.get("IDENTITE_OIDC_CLIENT_ID", ""),
+    "client_secret": os.environ.get("IDENTITE_OIDC_CLIENT_SECRET", ""),
+    "scopes": os.environ.get("IDENTITE_OIDC_SCOPES", "openid given_name family_name birthdate"),
+    "acr_values": os.environ.get("IDENTITE_OIDC_ACR_VALUES", ""),  # eidas1 for FranceConnect
+    "token_auth": os.environ.get("IDENTITE_OIDC_TOKEN_AUTH", "client_secret_post"),
+    "algorithmes": env_list("IDENTITE_OIDC_ALGORITHMES", "RS256,ES256"),
+}
+# Wrong activation codes typed after a FranceConnect login before the session is refused.
+IDENTITE_ESSAIS_CODE = int(os.environ.get("IDENTITE_ESSAIS_CODE", "5"))
+# --- fin de l'identité fédérée ------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,
