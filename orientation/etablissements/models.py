@@ -213,3 +213,27 @@ class Personnel(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} ({self.etablissement.uai})"
+
+
+class ImportSiecle(models.Model):
+    """The history of SIECLE imports of a school: who imported which files, what changed."""
+
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.CASCADE, related_name="imports_siecle"
+    )
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    quand = models.DateTimeField(_("importé le"), auto_now_add=True)
+    annee = models.PositiveSmallIntegerField(_("année scolaire des fichiers"), null=True)
+    fichiers = models.JSONField(_("fichiers"), default=list)
+    resume = models.JSONField(_("résumé des changements"), default=dict)
+    avertissements = models.JSONField(_("avertissements"), default=list)
+
+    class Meta:
+        verbose_name = _("import SIECLE")
+        verbose_name_plural = _("imports SIECLE")
+        ordering = ["-quand", "-id"]
+
+    def __str__(self):
+        return f"{self.etablissement.uai} — {self.quand:%d/%m/%Y %H:%M}"

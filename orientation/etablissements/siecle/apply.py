@@ -1,0 +1,166 @@
+"""Applying an import: one transaction, upserts on SIECLE's identifiers (ARCHITECTURE.md rule 5).
+
+Keys: (etablissement, ELEVE_ID), (etablissement, PERSONNE_ID), (etablissement, CODE_STRUCTURE), so
+importing the same files twice changes nothing the second time. Nothing is ever deleted but the
+pupil–person links SIECLE no longer lists; a pupil who left is marked, never removed.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from orientation.accounts.models import User
+from orientation.accounts.services import creer_compte
+
+from ..models import Division, Eleve, Etablissement, ImportSiecle, Lien, Responsable
+from ..signals import import_siecle_applique
+from .diff import ELEVE_FIELDS, RESPONSABLE_FIELDS, Diff, calculer
+from .parse import DonneesSiecle, SiecleError
+
+
+def appliquer(
+    donnees: DonneesSiecle,
+    *,
+    etablissement: Etablissement | None = None,
+    creer_etablissement: bool = False,
+    auteur=None,
+    fichiers: list[str] | tuple = (),
+) -> Diff:
+    """Write the import into `etablissement` (or the school of the files' UAJ, created when
+    `creer_etablissement`: the command only) and return the diff that was applied."""
+    cree = False
+    with transaction.atomic():
+        if etablissement is not None:
+            if etablissement.uai.upper() != donnees.uai.upper():
+                raise SiecleError(
+                    _("Ces fichiers sont ceux d'un autre établissement (UAJ %(uaj)s).")
+                    % {"uaj": donnees.uai}
+                )
+            # Two imports of one school run one after the other.
+            etablissement = Etablissement.objects.select_for_update().get(pk=etablissement.pk)
+        else:
+            etablissement = (
+                Etablissement.objects.select_for_update().filter(uai=donnees.uai).first()
+            )
+            if etablissement is None:
+                if not creer_etablissement:
+                    raise SiecleError(
+                        _("L'établissement %(uai)s n'existe pas.") % {"uai": donnees.uai}
+                    )
+                etablissement = Etablissement.objects.create(
+                    uai=donnees.uai, nom=_("Établissement %(uai)s") % {"uai": donnees.uai}
+                )
+                cree = True
+        diff = calculer(donnees, etablissement)
+        diff.etablissement_a_creer = cree
+        _executer(diff, donnees, etablissement)
+        ImportSiecle.objects.create(
+            etablissement=etablissement,
+            auteur=auteur,
+            annee=donnees.annee,
+            fichiers=list(fichiers) or list(donnees.kinds.values()),
+            resume=diff.resume(),
+            avertissements=diff.avertissements,
+        )
+        import_siecle_applique.send(
+            sender=ImportSiecle, etablissement=etablissement, diff=diff, auteur=auteur
+        )
+    return diff
+
+
+def _executer(diff: Diff, donnees: DonneesSiecle, etablissement: Etablissement):
+    # Divisions
+    Division.objects.bulk_create(
+        [
+            Division(etablissement=etablissement, code=structure.code, **valeurs)
+            for structure, valeurs in diff.divisions_nouvelles
+        ]
+    )
+    for division, changes in diff.divisions_modifiees:
+        for k, v in changes.items():
+            setattr(division, k, v)
+        division.save(update_fields=list(changes))
+    divisions = {d.code: d for d in Division.objects.filter(etablissement=etablissement)}
+
+    # Élèves
+    Eleve.objects.bulk_create(
+        [
+            Eleve(
+                etablissement=etablissement,
+                siecle_id=e.eleve_id,
+                division=divisions.get(e.division) if e.division else None,
+                **{
+                    k: getattr(e, k) or ("" if k not in ("date_naissance", "date_sortie") else None)
+                    for k in ELEVE_FIELDS
+                },
+            )
+            for e in diff.eleves_nouveaux
+        ],
+        batch_size=500,
+    )
+    a_modifier = []
+    for eleve, changes in diff.eleves_modifies:
+        for k, v in changes.items():
+            if k == "division":
+                eleve.division = divisions.get(v) if v else None
+            else:
+                setattr(eleve, k, v)
+        a_modifier.append(eleve)
+    for eleve, date in diff.eleves_sortis:
+        eleve.date_sortie = date
+        a_modifier.append(eleve)
+    if a_modifier:
+        Eleve.objects.bulk_update(a_modifier, [*ELEVE_FIELDS, "division"], batch_size=500)
+    eleves = {e.siecle_id: e for e in Eleve.objects.filter(etablissement=etablissement)}
+
+    # Responsables
+    Responsable.objects.bulk_create(
+        [
+            Responsable(
+                etablissement=etablissement,
+                siecle_id=p.personne_id,
+                **{k: getattr(p, k) for k in RESPONSABLE_FIELDS},
+            )
+            for p in diff.responsables_nouveaux
+        ],
+        batch_size=500,
+    )
+    if diff.responsables_modifies:
+        for responsable, changes in diff.responsables_modifies:
+            for k, v in changes.items():
+                setattr(responsable, k, v)
+        Responsable.objects.bulk_update(
+            [r for r, _c in diff.responsables_modifies], list(RESPONSABLE_FIELDS), batch_size=500
+        )
+    responsables = {r.siecle_id: r for r in Responsable.objects.filter(etablissement=etablissement)}
+
+    # Liens
+    Lien.objects.bulk_create(
+        [
+            Lien(
+                eleve=eleves[lien.eleve_id],
+                responsable=responsables[lien.personne_id],
+                niveau=lien.niveau,
+                code_parente=lien.code_parente,
+            )
+            for lien in diff.liens_nouveaux
+        ],
+        batch_size=500,
+    )
+    for lien, changes in diff.liens_modifies:
+        for k, v in changes.items():
+            setattr(lien, k, v)
+        lien.save(update_fields=list(changes))
+    if diff.liens_supprimes:
+        Lien.objects.filter(pk__in=[lien.pk for lien in diff.liens_supprimes]).delete()
+
+    # Accounts: an address from SIECLE until the owner activates the account.
+    for user_id, adresse in diff.courriels_comptes:
+        User.objects.filter(pk=user_id, activated_at__isnull=True).update(email=adresse)
+    for eleve_id in diff.comptes_eleves:
+        eleve = eleves[eleve_id]
+        eleve.user = creer_compte(eleve.prenom, eleve.nom, eleve.email)
+        eleve.save(update_fields=["user"])
+    for personne_id in diff.comptes_responsables:
+        responsable = responsables[personne_id]
+        responsable.user = creer_compte(responsable.prenom, responsable.nom, responsable.email)
+        responsable.save(update_fields=["user"])
