@@ -23,6 +23,7 @@ urlpatterns = [
     path("dossier/", include("orientation.dialogue.urls")),
     path("pilotage/", include("orientation.pilotage.urls")),
     path("courriels/", include("orientation.notifications.urls")),
+    path("connexion/", include("orientation.identite.urls")),
     path("admin/", admin.site.urls),
 ]
 

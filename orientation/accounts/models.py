@@ -28,6 +28,10 @@ class User(AbstractUser):
     email = models.EmailField(_("adresse électronique"), blank=True)
     # Set once the person chose a password through an activation link or code.
     activated_at = models.DateTimeField(_("activé le"), null=True, blank=True)
+    # When the last activation e-mail was written to the outbox (the families' accounts page).
+    activation_envoyee_le = models.DateTimeField(
+        _("courriel d'activation envoyé le"), null=True, blank=True
+    )
 
     objects = UserManager()
 

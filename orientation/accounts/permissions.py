@@ -96,3 +96,20 @@ def dossiers_visibles(qs: QuerySet, user) -> QuerySet:
 def est_representant_legal(user, eleve) -> bool:
     """R2: the user is a legal representative (niveau 1) of this pupil."""
     return user.is_authenticated and eleve.liens.filter(responsable__user=user, niveau=1).exists()
+
+
+def eleve_majeur(eleve) -> bool:
+    """X: an adult pupil acts for themself (the age rule lives with the e-mails' recipients)."""
+    from orientation.dialogue.courriels import est_majeur
+
+    return est_majeur(eleve)
+
+
+def agit_pour_la_famille(user, eleve) -> bool:
+    """Who may validate voeux, acknowledge, respond (R3, R5, R7, R17): a legal representative, or
+    the pupil alone once adult (X: an adult pupil holds the representatives' rights)."""
+    if not user.is_authenticated:
+        return False
+    if eleve_majeur(eleve):
+        return eleve.user_id is not None and eleve.user_id == user.pk
+    return est_representant_legal(user, eleve)

@@ -1,7 +1,9 @@
-"""Creating accounts: used by the SIECLE import (families, pupils) and by staff pages."""
+"""Creating accounts (used by the SIECLE import and by staff pages) and changing their address."""
 
 import re
 import unicodedata
+
+from django.db import transaction
 
 from .models import User
 
@@ -36,3 +38,12 @@ def creer_compte(prenom: str, nom: str, email: str = "") -> User:
     user.set_unusable_password()
     user.save()
     return user
+
+
+def changer_adresse(user: User, email: str) -> None:
+    """R13: the address a representative adds or corrects in their profile is where the
+    confirmations go: the account's, and that of each of their Responsable rows (one per school)."""
+    with transaction.atomic():
+        user.email = email
+        user.save(update_fields=["email"])
+        user.responsables.update(email=email)

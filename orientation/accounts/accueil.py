@@ -1,0 +1,297 @@
+"""The home page: a family sees each child and what is expected of them now; staff see their
+school(s), divisions and calendar.
+
+This module reads the dossier through reverse relations (`eleve.dossiers`) and compares its `etat`
+with the values of dialogue.models.Etat written out below, because accounts imports no app above
+it; tests/accounts/test_accueil.py fails if a state is added without its sentence here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from orientation.campagnes.models import Campagne, ConseilDivision, Phase
+from orientation.etablissements.models import Division, Eleve
+
+from . import permissions
+from .models import Role
+
+PROVISOIRE, DEFINITIVE = Phase.PROVISOIRE, Phase.DEFINITIVE
+
+
+def _date(valeur) -> str:
+    if valeur is None:
+        return ""
+    if hasattr(valeur, "hour"):
+        valeur = timezone.localtime(valeur)
+        return date_format(valeur, "j F Y à H\\hi")
+    return date_format(valeur, "j F Y")
+
+
+def _conseil(conseils, phase):
+    return next((c for c in conseils if c.phase == phase), None)
+
+
+def ce_qui_est_attendu(etat, campagne, conseils=(), now=None, est_eleve=False) -> str:
+    """The sentence "what is expected of you now", from the dossier's state and the calendar
+    (R1 windows, council dates, response deadline). The one place this is derived."""
+    if campagne is None:
+        return _("L'établissement n'a pas encore publié le calendrier de l'orientation.")
+    if etat is None:
+        return _("Aucune fiche dialogue n'est ouverte pour cet élève : contactez l'établissement.")
+    now = now or timezone.now()
+    phase = campagne.phase_courante(now)  # R1, honouring an early close or a reopening
+    conseil_p = _conseil(conseils, PROVISOIRE)
+    conseil_d = _conseil(conseils, DEFINITIVE)
+
+    def apres_conseil(conseil, quoi):
+        if conseil is None:
+            return quoi
+        return _(
+            "%(quoi)s Le conseil de classe se réunit le %(date)s ; sa réponse sera visible "
+            "le lendemain."
+        ) % {"quoi": quoi, "date": _date(conseil.date_conseil)}
+
+    if etat == "intentions_ouvertes":
+        if phase == PROVISOIRE:
+            if est_eleve:
+                return _(
+                    "Vos représentants légaux saisissent vos intentions d'orientation jusqu'au "
+                    "%(fin)s."
+                ) % {"fin": _date(campagne.provisoire_fin)}
+            return _("Vous pouvez saisir les intentions d'orientation jusqu'au %(fin)s.") % {
+                "fin": _date(campagne.provisoire_fin)
+            }
+        if now < campagne.provisoire_debut:
+            return _("La saisie des intentions d'orientation ouvrira le %(debut)s.") % {
+                "debut": _date(campagne.provisoire_debut)
+            }
+        return _(
+            "La saisie des intentions est close sans intention validée : contactez l'établissement."
+        )
+    if etat == "intentions_validees":
+        quoi = _("Les intentions d'orientation sont validées.")
+        if phase == PROVISOIRE:
+            quoi = _("%(quoi)s Elles restent modifiables jusqu'au %(fin)s.") % {
+                "quoi": quoi,
+                "fin": _date(campagne.provisoire_fin),
+            }
+        return apres_conseil(conseil_p, quoi)
+    if etat == "avis_publie":
+        if est_eleve:
+            return _("L'avis provisoire du conseil de classe est publié : consultez-le.")
+        return _(
+            "L'avis provisoire du conseil de classe est publié : prenez-en connaissance et "
+            "accusez-en réception."
+        )
+    if etat == "avis_accuse":
+        if phase == DEFINITIVE:
+            if est_eleve:
+                return _("Vos représentants légaux saisissent vos demandes jusqu'au %(fin)s.") % {
+                    "fin": _date(campagne.definitive_fin)
+                }
+            return _(
+                "Vous pouvez saisir les demandes d'orientation définitives jusqu'au %(fin)s."
+            ) % {"fin": _date(campagne.definitive_fin)}
+        if now < campagne.definitive_debut:
+            return _("La saisie des demandes définitives ouvrira le %(debut)s.") % {
+                "debut": _date(campagne.definitive_debut)
+            }
+        return _(
+            "La saisie des demandes est close sans demande validée : contactez l'établissement."
+        )
+    if etat == "voeux_valides":
+        quoi = _("Les demandes d'orientation définitives sont validées.")
+        if phase == DEFINITIVE:
+            quoi = _("%(quoi)s Elles restent modifiables jusqu'au %(fin)s.") % {
+                "quoi": quoi,
+                "fin": _date(campagne.definitive_fin),
+            }
+        return apres_conseil(conseil_d, quoi)
+    if etat == "propositions_publiees":
+        if est_eleve:
+            return _("Les réponses du conseil de classe sont publiées : consultez-les.")
+        return _("Répondez aux propositions du conseil de classe avant le %(limite)s.") % {
+            "limite": _date(campagne.reponse_limite)
+        }
+    if etat == "reponse_famille":
+        return _(
+            "La réponse de la famille est enregistrée. L'autre représentant légal doit indiquer "
+            "son accord ou son désaccord avant le %(limite)s."
+        ) % {"limite": _date(campagne.reponse_limite)}
+    if etat == "entretien_requis":
+        return _(
+            "Un entretien avec le chef d'établissement est nécessaire : prenez rendez-vous avec "
+            "l'établissement."
+        )
+    if etat == "entretien_tenu":
+        return _("L'entretien a eu lieu : la décision du chef d'établissement vous sera notifiée.")
+    if etat == "recours":
+        return _(
+            "La commission d'appel est saisie : l'établissement vous communiquera sa décision."
+        )
+    if etat == "decide":
+        return _("La décision d'orientation est prise : consultez-la.")
+    return _("Consultez la fiche dialogue.")
+
+
+ETATS_CONNUS = (
+    "intentions_ouvertes",
+    "intentions_validees",
+    "avis_publie",
+    "avis_accuse",
+    "voeux_valides",
+    "propositions_publiees",
+    "reponse_famille",
+    "entretien_requis",
+    "entretien_tenu",
+    "recours",
+    "decide",
+)
+
+
+@dataclass
+class Enfant:
+    eleve: Eleve
+    campagne: Campagne | None
+    dossier: object | None
+    conseils: list[ConseilDivision] = field(default_factory=list)
+    attendu: str = ""
+
+    @property
+    def etat_libelle(self) -> str:
+        return self.dossier.get_etat_display() if self.dossier is not None else ""
+
+
+def _campagne_courante(campagnes):
+    return max(campagnes, key=lambda c: c.annee, default=None)
+
+
+def enfants(user) -> list[Enfant]:
+    """R2: the pupils of whom the user is a legal representative (niveau 1), or the user
+    themself as a pupil. Four queries whatever the number of children."""
+    eleves = (
+        Eleve.objects.filter(
+            Q(liens__responsable__user=user, liens__niveau=1) | Q(user=user),
+            date_sortie__isnull=True,
+        )
+        .distinct()
+        .select_related("etablissement", "division")
+        .prefetch_related(
+            Prefetch("dossiers", to_attr="dossiers_lus"),
+            Prefetch("etablissement__campagnes", to_attr="campagnes_lues"),
+            Prefetch("division__conseils", to_attr="conseils_lus"),
+        )
+    )
+    resultat = []
+    for eleve in eleves:
+        campagnes = {c.pk: c for c in eleve.etablissement.campagnes_lues}
+        dossiers = sorted(
+            (d for d in eleve.dossiers_lus if d.campagne_id in campagnes),
+            key=lambda d: campagnes[d.campagne_id].annee,
+        )
+        dossier = dossiers[-1] if dossiers else None
+        campagne = (
+            campagnes[dossier.campagne_id] if dossier else _campagne_courante(campagnes.values())
+        )
+        conseils = []
+        if campagne is not None and eleve.division is not None:
+            conseils = sorted(
+                (c for c in eleve.division.conseils_lus if c.campagne_id == campagne.pk),
+                key=lambda c: c.phase != PROVISOIRE,
+            )
+        resultat.append(
+            Enfant(
+                eleve=eleve,
+                campagne=campagne,
+                dossier=dossier,
+                conseils=conseils,
+                attendu=ce_qui_est_attendu(
+                    dossier.etat if dossier else None,
+                    campagne,
+                    conseils,
+                    est_eleve=eleve.user_id == user.pk,
+                ),
+            )
+        )
+    return resultat
+
+
+def _url(nom, *args) -> str | None:
+    try:
+        return reverse(nom, args=args)
+    except NoReverseMatch:
+        return None
+
+
+@dataclass
+class EcolePersonnel:
+    etablissement: object
+    roles: list[str]
+    divisions: list[Division]
+    campagne: Campagne | None
+    liens: list[tuple[str, str]]
+
+
+def ecoles_du_personnel(user) -> list[EcolePersonnel]:
+    """Staff: each school with the user's roles, the divisions they follow (all 2de GT divisions
+    for the direction and the secrétariat) with pupil counts, and the campaign's dates.
+    Three queries whatever the number of schools and divisions (postes, divisions, campagnes)."""
+    postes = permissions._postes(user)
+    if not postes:
+        return []
+    ecoles = {p.etablissement_id: p.etablissement for p in postes}
+    toute_l_ecole = permissions.etablissements_ids(user, (*permissions.DIRECTION, Role.SECRETARIAT))
+    divisions_pp = permissions.divisions_ids(user)
+    divisions = list(
+        Division.objects.filter(
+            Q(etablissement_id__in=toute_l_ecole, est_seconde_gt=True) | Q(id__in=divisions_pp)
+        )
+        .annotate(nb_eleves=Count("eleves", filter=Q(eleves__date_sortie__isnull=True)))
+        .order_by("code")
+    )
+    campagnes: dict[int, Campagne] = {}
+    for c in Campagne.objects.filter(etablissement_id__in=ecoles).order_by("annee"):
+        campagnes[c.etablissement_id] = c  # the latest year wins
+    resultat = []
+    for etab_id, etab in sorted(ecoles.items(), key=lambda i: i[1].nom):
+        roles = [p.get_role_display() for p in postes if p.etablissement_id == etab_id]
+        liens = []
+        if permissions.peut_gerer_etablissement(user, etab_id):
+            liens.append(
+                (_("Comptes des familles"), reverse("accounts:comptes_familles", args=[etab.uai]))
+            )
+            liens.append(
+                (_("Comptes des personnels"), reverse("accounts:personnels", args=[etab.uai]))
+            )
+            url = _url("etablissements:import", etab.uai) or _url("etablissements:import")
+            if url:
+                liens.append((_("Import des données SIECLE"), url))
+        url = _url("pilotage:etablissement", etab.uai)
+        if url:
+            liens.append((_("Pilotage de la campagne"), url))
+        resultat.append(
+            EcolePersonnel(
+                etablissement=etab,
+                roles=roles,
+                divisions=[d for d in divisions if d.etablissement_id == etab_id],
+                campagne=campagnes.get(etab_id),
+                liens=liens,
+            )
+        )
+    return resultat
+
+
+def contexte_accueil(user) -> dict:
+    return {
+        "page_title": _("Accueil"),
+        "enfants": enfants(user),
+        "ecoles": ecoles_du_personnel(user),
+        "est_administrateur": user.is_superuser,
+    }
