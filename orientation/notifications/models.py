@@ -10,6 +10,8 @@ class Notification(models.Model):
 
     class Statut(models.TextChoices):
         EN_ATTENTE = "en_attente", _("en attente d'envoi")
+        # Claimed by a worker under a row lock: a second task for the same row does nothing.
+        EN_COURS = "en_cours", _("envoi en cours")
         ENVOYE = "envoye", _("envoyé")
         ECHEC = "echec", _("échec définitif")
         SANS_ADRESSE = "sans_adresse", _("non envoyé : pas d'adresse valide")
@@ -44,6 +46,12 @@ class Notification(models.Model):
     prochain_essai = models.DateTimeField(_("prochain essai"), null=True, blank=True)
     envoye_le = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=300, blank=True)
+    # When a worker claimed the row (statut en_cours): older than the lease, the worker is presumed
+    # dead and the sweep hands the row to another task.
+    reserve_le = models.DateTimeField(_("réservé le"), null=True, blank=True)
+    # The id of the last delivery task enqueued for the row, so the sweep can tell a row whose
+    # task is merely waiting in the queue from a row whose task vanished.
+    tache_id = models.CharField(max_length=64, blank=True)
     # Makes an event idempotent where the rules say "once" (R15: once per session with changes).
     cle_unicite = models.CharField(max_length=200, null=True, blank=True, unique=True)
 
@@ -57,3 +65,11 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.evenement} → {self.destinataire_email or self.destinataire_nom}"
+
+    @property
+    def est_en_echec(self) -> bool:
+        return self.statut in (self.Statut.ECHEC, self.Statut.SANS_ADRESSE)
+
+    @property
+    def peut_reessayer(self) -> bool:
+        return self.statut == self.Statut.ECHEC

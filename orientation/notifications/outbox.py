@@ -1,6 +1,7 @@
-"""Writing e-mails to the outbox. Domain apps declare one small class per event and call
-`envoyer()` inside the transaction of the change that causes it; `notifications` imports none of
-them (ARCHITECTURE.md rule 6)."""
+"""Writing e-mails to the outbox. Domain apps declare one small class per event in their
+`courriels.py` (loaded at startup by NotificationsConfig.ready) and call `envoyer()` inside the
+transaction of the change that causes it; `notifications` imports none of them (ARCHITECTURE.md
+rule 6)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import make_msgid
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .models import Notification
+from .tasks import planifier_envoi
 
 REGISTRE: dict[str, type[Courriel]] = {}
 
@@ -37,16 +41,23 @@ def adresse_valide(email: str) -> bool:
     return True
 
 
-class Courriel:
-    """One event's e-mail: its code and its templates.
+def domaine_message_id() -> str:
+    # Message-IDs name our own host, never a representative's address.
+    return urlsplit(settings.SITE_URL).hostname or "orientation.invalid"
 
-    Templates live in `templates/notifications/<code>/` as `objet.txt`, `corps.txt`, `corps.html`;
-    the HTML extends `notifications/base_courriel.html` (lang="fr", plain layout, real link texts).
-    Subclasses declare who receives it by overriding `destinataires()`, or the caller passes them.
+
+class Courriel:
+    """One event's e-mail: its code, its templates and who receives it.
+
+    Templates live in `<gabarits>/` (default `notifications/<code>/`) as `objet.txt`, `corps.txt`
+    and `corps.html`; the HTML extends `notifications/base_courriel.html` (lang="fr", plain layout,
+    real link texts). Subclasses declare who receives it by overriding `destinataires()`, or the
+    caller passes them.
     """
 
     code: ClassVar[str]
     description: ClassVar[str] = ""
+    gabarits: ClassVar[str] = ""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -58,18 +69,28 @@ class Courriel:
         raise NotImplementedError(f"{cls.__name__} : les destinataires doivent être fournis.")
 
     @classmethod
+    def contexte_commun(cls) -> dict:
+        return {
+            "site_url": settings.SITE_URL,
+            "service": settings.ORIENTATION_SERVICE_NAME,
+            "assistance": settings.ORIENTATION_SUPPORT_EMAIL,
+        }
+
+    @classmethod
     def rendre(cls, contexte: dict) -> tuple[str, str, str]:
+        base = cls.gabarits or f"notifications/{cls.code}"
+        ctx = {**cls.contexte_commun(), **contexte}
+        # Rendered in French whatever the request's language: the row keeps what was sent.
         with translation.override("fr"):
-            base = f"notifications/{cls.code}"
-            ctx = {
-                "site_url": settings.SITE_URL,
-                "service": settings.ORIENTATION_SERVICE_NAME,
-                **contexte,
-            }
-            sujet = " ".join(render_to_string(f"{base}/objet.txt", ctx).split())
+            sujet = " ".join(render_to_string(f"{base}/objet.txt", ctx).split())[:300]
+            ctx["sujet"] = sujet
             texte = render_to_string(f"{base}/corps.txt", ctx).strip() + "\n"
             html = render_to_string(f"{base}/corps.html", ctx)
         return sujet, re.sub(r"\n{3,}", "\n\n", texte), html
+
+    @classmethod
+    def envoyer(cls, **kwargs) -> list[Notification]:
+        return envoyer(cls, **kwargs)
 
 
 def envoyer(
@@ -83,12 +104,15 @@ def envoyer(
     """Write one outbox row per recipient, in the caller's transaction, and enqueue delivery.
 
     A recipient without a valid address gets a row marked `sans_adresse`, so staff can see it.
-    `cle_unicite` makes the event happen once (the suffix `:<n>` is added per recipient).
+    `cle_unicite` makes the event happen once (the suffix `:<n>` is added per recipient); rows
+    already written for it are skipped. Returns the rows written by this call.
     """
     contexte = contexte or {}
     if destinataires is None:
         destinataires = courriel.destinataires(dossier=dossier, **contexte)
     rows = []
+    maintenant = timezone.now()
+    domaine = domaine_message_id()
     with transaction.atomic():
         for index, dest in enumerate(destinataires):
             sujet, texte, html = courriel.rendre(
@@ -99,28 +123,34 @@ def envoyer(
                 evenement=courriel.code,
                 dossier=dossier,
                 destinataire=dest.user,
-                destinataire_nom=dest.nom,
-                destinataire_email=dest.email or "",
+                destinataire_nom=dest.nom[:200],
+                destinataire_email=(dest.email or "")[:254],
                 sujet=sujet,
                 corps_texte=texte,
                 corps_html=html,
                 statut=Notification.Statut.EN_ATTENTE
                 if valide
                 else Notification.Statut.SANS_ADRESSE,
+                # Fixed at creation, so that a message sent again after a crash between the SMTP
+                # server's acceptance and our update carries the same Message-ID (duplicates can
+                # be recognised and dropped by the receiving side).
+                message_id=make_msgid(domain=domaine) if valide else "",
+                prochain_essai=maintenant if valide else None,
                 cle_unicite=f"{cle_unicite}:{index}" if cle_unicite else None,
             )
-            try:
-                with transaction.atomic():
-                    row.save()
-            except IntegrityError:
-                if cle_unicite:
-                    continue  # already written: the event happens once
-                raise
+            if cle_unicite:
+                try:
+                    with transaction.atomic():
+                        row.save()
+                except IntegrityError:
+                    continue  # already written: the event happens once (R15)
+            else:
+                row.save()
             rows.append(row)
-        a_envoyer = [r.pk for r in rows if r.statut == Notification.Statut.EN_ATTENTE]
-        if a_envoyer:
-            from .tasks import planifier_envoi
-
-            for pk in a_envoyer:
-                planifier_envoi(pk)
+        for row in rows:
+            if row.statut == Notification.Statut.EN_ATTENTE:
+                # The task row is written in this same transaction (django-tasks-db): a rollback
+                # of the business change removes both.
+                row.tache_id = planifier_envoi(row.pk)
+                Notification.objects.filter(pk=row.pk).update(tache_id=row.tache_id)
     return rows

@@ -1,13 +1,33 @@
-"""Delivery of outbox rows by django.tasks (django-tasks-db backend)."""
+"""Delivery of outbox rows by django.tasks (django-tasks-db backend), and the sweep.
+
+django.tasks has no automatic retries and a worker killed hard leaves its task RUNNING forever
+(STACK-NOTES.md), so this module carries its own reliability (ARCHITECTURE.md rule 6):
+
+- a task delivers ONE row; it first claims the row under a row lock (statut `en_cours`, a claim
+  time `reserve_le`), so that two runs of the same task, or two tasks for the same row, never both
+  send it;
+- a temporary failure puts the row back to `en_attente` and enqueues a new task with `run_after`
+  (exponential backoff); a permanent failure, or too many attempts, marks it `echec`, visible to
+  the staff;
+- the sweep (`relancer()`, run by the `relancer_notifications` command and by the self-rescheduling
+  `balayer_notifications` task) re-enqueues rows whose task vanished and rows claimed by a worker
+  that died.
+
+The one remaining at-least-once window: a crash after the SMTP server accepted the message and
+before the row is marked sent. The row is then sent again by the sweep, with the same Message-ID
+(fixed when the row is written), which lets receiving systems drop the duplicate.
+"""
+
+from __future__ import annotations
 
 import logging
 import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, make_msgid
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
@@ -15,55 +35,232 @@ from .models import Notification
 
 log = logging.getLogger(__name__)
 
+# The backoff doubles from NOTIFICATIONS_BACKOFF_SECONDS and stops growing at one hour.
+BACKOFF_MAX_SECONDS = 3600
 
-def planifier_envoi(pk: int, delai: timedelta | None = None) -> None:
-    """Enqueue delivery of one row. Called inside the caller's transaction: with the database
-    backend the task row commits (or rolls back) with the change."""
-    if delai:
-        envoyer_notification.using(run_after=timezone.now() + delai).enqueue(pk)
-    else:
-        envoyer_notification.enqueue(pk)
+
+def _bail() -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATIONS_SWEEP_AFTER_SECONDS)
+
+
+def planifier_envoi(pk: int, quand=None) -> str:
+    """Enqueue delivery of one row and return the task's id. Called inside the caller's
+    transaction: with the database backend the task row commits (or rolls back) with it."""
+    tache = envoyer_notification if quand is None else envoyer_notification.using(run_after=quand)
+    return str(tache.enqueue(pk).id)
 
 
 @task()
 def envoyer_notification(pk: int) -> str:
+    return livrer(pk)
+
+
+def reserver(pk: int) -> Notification | None:
+    """Claim the row for this worker, or None when it is not ours to send."""
+    maintenant = timezone.now()
     with transaction.atomic():
         row = Notification.objects.select_for_update().filter(pk=pk).first()
-        if row is None or row.statut != Notification.Statut.EN_ATTENTE:
-            return "ignoree"  # already sent or given up: a task that runs twice sends once
-        if not row.message_id:
-            row.message_id = make_msgid(domain="orientation.example")
-            row.save(update_fields=["message_id"])
+        if row is None:
+            return None
+        if row.statut == Notification.Statut.EN_COURS:
+            if row.reserve_le and row.reserve_le > maintenant - _bail():
+                return None  # another worker holds a live claim
+            # The claim expired: that worker died (see the module's note on the remaining window).
+        elif row.statut != Notification.Statut.EN_ATTENTE:
+            return None  # already sent, given up or without address: a second run sends nothing
+        row.statut = Notification.Statut.EN_COURS
+        row.reserve_le = maintenant
+        row.tentatives += 1
+        row.save(update_fields=["statut", "reserve_le", "tentatives"])
+    return row
+
+
+def construire_message(row: Notification) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=row.sujet,
         body=row.corps_texte,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.destinataire_email],
-        headers={"Message-ID": row.message_id},
+        headers={"Message-ID": row.message_id} if row.message_id else {},
     )
     message.attach_alternative(row.corps_html, "text/html")
+    return message
+
+
+def est_permanent(exc: BaseException) -> bool:
+    """A 5xx answer about this message or its recipient will not change by retrying. Connection
+    problems, 4xx answers, authentication and sender errors (our configuration) are retried."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return False
+
+
+def livrer(pk: int) -> str:
+    row = reserver(pk)
+    if row is None:
+        return "ignoree"
     try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as exc:
-        log.warning("notification %s: envoi impossible (%s)", pk, type(exc).__name__)
-        with transaction.atomic():
-            row = Notification.objects.select_for_update().get(pk=pk)
-            row.tentatives += 1
-            row.derniere_erreur = f"{type(exc).__name__}: {exc}"[:2000]
-            permanent = isinstance(exc, smtplib.SMTPRecipientsRefused) or (
-                row.tentatives >= settings.NOTIFICATIONS_MAX_ATTEMPTS
-            )
-            if permanent:
-                row.statut = Notification.Statut.ECHEC
-            else:
-                delai = timedelta(
-                    seconds=settings.NOTIFICATIONS_BACKOFF_SECONDS * 2 ** (row.tentatives - 1)
-                )
-                row.prochain_essai = timezone.now() + delai
-                planifier_envoi(pk, delai)
-            row.save()
-        return "echec"
-    Notification.objects.filter(pk=pk).update(
-        statut=Notification.Statut.ENVOYE, envoye_le=timezone.now(), tentatives=F("tentatives") + 1
+        construire_message(row).send(using="default")
+    except Exception as exc:  # noqa: BLE001 — every failure is recorded on the row, none is lost
+        return _echec(row, exc)
+    Notification.objects.filter(pk=pk, statut=Notification.Statut.EN_COURS).update(
+        statut=Notification.Statut.ENVOYE, envoye_le=timezone.now(), reserve_le=None
     )
     return "envoyee"
+
+
+def _echec(row: Notification, exc: BaseException) -> str:
+    permanent = est_permanent(exc)
+    if isinstance(exc, smtplib.SMTPException | OSError):
+        log.warning("notification %s : envoi impossible (%s)", row.pk, type(exc).__name__)
+    else:
+        log.exception("notification %s : erreur inattendue", row.pk)
+    with transaction.atomic():
+        row = Notification.objects.select_for_update().get(pk=row.pk)
+        if row.statut != Notification.Statut.EN_COURS:
+            return "ignoree"
+        row.derniere_erreur = f"{type(exc).__name__}: {exc}"[:2000]
+        row.reserve_le = None
+        if permanent or row.tentatives >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+            row.statut = Notification.Statut.ECHEC
+            row.prochain_essai = None
+            resultat = "echec"
+        else:
+            delai = min(
+                settings.NOTIFICATIONS_BACKOFF_SECONDS * 2 ** (row.tentatives - 1),
+                BACKOFF_MAX_SECONDS,
+            )
+            row.statut = Notification.Statut.EN_ATTENTE
+            row.prochain_essai = timezone.now() + timedelta(seconds=delai)
+            row.tache_id = planifier_envoi(row.pk, row.prochain_essai)
+            resultat = "reessai"
+        row.save(
+            update_fields=[
+                "statut",
+                "derniere_erreur",
+                "reserve_le",
+                "prochain_essai",
+                "tache_id",
+            ]
+        )
+    return resultat
+
+
+def reessayer(row: Notification) -> bool:
+    """Staff action: give a failed row a new round of attempts."""
+    with transaction.atomic():
+        row = Notification.objects.select_for_update().get(pk=row.pk)
+        if not row.peut_reessayer:
+            return False
+        row.statut = Notification.Statut.EN_ATTENTE
+        row.tentatives = 0
+        row.prochain_essai = timezone.now()
+        row.tache_id = planifier_envoi(row.pk)
+        row.save(update_fields=["statut", "tentatives", "prochain_essai", "tache_id"])
+    return True
+
+
+# --- The sweep -------------------------------------------------------------------------------
+
+
+def _backend_base_de_donnees():
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(envoyer_notification.get_backend(), DatabaseBackend)
+
+
+def taches_vivantes(ids: list[str], seuil) -> set[str]:
+    """Among these task ids, those still waiting in the queue or running since after `seuil`.
+
+    Only the database backend can tell; with another backend every task counts as lost, and a
+    task run twice is harmless anyway (the claim)."""
+    ids = [i for i in ids if i]
+    if not ids or not _backend_base_de_donnees():
+        return set()
+    from django_tasks_db.models import DBTaskResult
+
+    vivantes = DBTaskResult.objects.filter(id__in=ids).filter(
+        Q(status="READY") | Q(status="RUNNING", started_at__gte=seuil)
+    )
+    return {str(pk) for pk in vivantes.values_list("id", flat=True)}
+
+
+def relancer(maintenant=None, limite: int = 5000) -> int:
+    """Re-enqueue the rows left behind; returns how many. Rows still pending long after their
+    due time whose task is gone (lost, failed by a crash, never committed by a worker killed
+    mid-task), and rows claimed by a worker whose claim expired."""
+    maintenant = maintenant or timezone.now()
+    seuil = maintenant - _bail()
+    candidates = list(
+        Notification.objects.filter(
+            Q(statut=Notification.Statut.EN_ATTENTE)
+            & (Q(prochain_essai__lt=seuil) | Q(prochain_essai__isnull=True))
+            | Q(statut=Notification.Statut.EN_COURS, reserve_le__lt=seuil)
+        )
+        .order_by("prochain_essai", "pk")
+        .values_list("pk", "statut", "tache_id")[:limite]
+    )
+    vivantes = taches_vivantes(
+        [t for _pk, statut, t in candidates if statut == Notification.Statut.EN_ATTENTE], seuil
+    )
+    relancees = 0
+    for pk, _statut, tache_id in candidates:
+        if tache_id and tache_id in vivantes:
+            continue  # merely waiting in a long queue
+        with transaction.atomic():
+            row = Notification.objects.select_for_update().filter(pk=pk).first()
+            if row is None:
+                continue
+            perdue = row.statut == Notification.Statut.EN_ATTENTE and (
+                row.prochain_essai is None or row.prochain_essai < seuil
+            )
+            bloquee = (
+                row.statut == Notification.Statut.EN_COURS
+                and row.reserve_le is not None
+                and row.reserve_le < seuil
+            )
+            if not (perdue or bloquee):
+                continue  # changed since we looked
+            if bloquee:
+                row.derniere_erreur = "Envoi interrompu (worker arrêté) : relancé."
+            row.statut = Notification.Statut.EN_ATTENTE
+            row.reserve_le = None
+            row.prochain_essai = maintenant
+            row.tache_id = planifier_envoi(row.pk)
+            row.save(
+                update_fields=[
+                    "statut",
+                    "reserve_le",
+                    "prochain_essai",
+                    "tache_id",
+                    "derniere_erreur",
+                ]
+            )
+            relancees += 1
+    if relancees:
+        log.info("balayage des courriels : %s relancé(s)", relancees)
+    return relancees
+
+
+@task()
+def balayer_notifications() -> int:
+    # Plan the next sweep first, so that a crash during this one does not end the chain.
+    planifier_balayage()
+    return relancer()
+
+
+def planifier_balayage():
+    """Keep exactly one future sweep in the queue (database backend only; elsewhere run the
+    `relancer_notifications` command from cron). Returns the task's id, or None."""
+    if not _backend_base_de_donnees():
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    chemin = balayer_notifications.module_path
+    if DBTaskResult.objects.filter(task_path=chemin, status="READY").exists():
+        return None
+    quand = timezone.now() + _bail()
+    return str(balayer_notifications.using(run_after=quand).enqueue().id)

@@ -1,0 +1,205 @@
+"""The outbox: rows written with the change, one per recipient, bodies rendered at creation."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+
+from orientation.dialogue import courriels
+from orientation.dialogue.courriels import (
+    Confirmation,
+    DecisionApresEntretien,
+    DecisionPrise,
+    EntretienRequis,
+    Rappel,
+    Recapitulatif,
+    ResultatsDisponibles,
+    destinataire_responsable,
+    est_majeur,
+)
+from orientation.notifications.models import Notification
+from orientation.notifications.outbox import REGISTRE, Destinataire, envoyer
+from tests.factories import famille
+
+pytestmark = pytest.mark.django_db
+
+EVENEMENTS_DOSSIER = [
+    (Recapitulatif, {"phase": "definitive", "voeux": ["1re générale", "1re technologique STMG"]}),
+    (ResultatsDisponibles, {"phase": "provisoire"}),
+    (ResultatsDisponibles, {"phase": "definitive"}),
+    (DecisionPrise, {}),
+    (EntretienRequis, {}),
+    (DecisionApresEntretien, {"date_limite_recours": datetime.date(2026, 6, 19)}),
+    (Rappel, {"phase": "definitive", "date_fermeture": None}),
+]
+
+
+def test_les_evenements_du_dialogue_sont_enregistres_au_demarrage():
+    # NotificationsConfig.ready() loads every app's courriels module (autodiscover).
+    for code in [
+        "confirmation",
+        "recapitulatif",
+        "resultats_disponibles",
+        "decision",
+        "entretien_requis",
+        "decision_apres_entretien",
+        "rappel",
+    ]:
+        assert code in REGISTRE
+
+
+def test_R21_une_ligne_par_representant_legal_avec_corps_rendus():
+    dossier, (mere, pere) = famille()
+    rows = DecisionPrise.envoyer(dossier=dossier)
+    assert sorted(r.destinataire_email for r in rows) == sorted([mere.email, pere.email])
+    row = Notification.objects.get(destinataire_email=mere.email)
+    assert row.dossier == dossier
+    assert row.destinataire == mere.user
+    assert row.evenement == "decision"
+    assert row.statut == Notification.Statut.EN_ATTENTE
+    assert dossier.eleve.prenom in row.sujet
+    assert dossier.eleve.prenom in row.corps_texte
+    assert '<html lang="fr">' in row.corps_html
+    assert row.message_id.startswith("<") and row.message_id.endswith(">")
+    assert row.tache_id  # its delivery task is enqueued
+    assert row.prochain_essai is not None
+
+
+def test_seuls_les_representants_legaux_niveau_1_recoivent():
+    from tests.factories import LienFactory
+
+    dossier, (mere,) = famille(representants=1)
+    LienFactory(eleve=dossier.eleve, niveau=2, code_parente="38")  # personne en charge
+    rows = EntretienRequis.envoyer(dossier=dossier)
+    assert [r.destinataire_email for r in rows] == [mere.email]
+
+
+def test_eleve_majeur_seul_destinataire():
+    dossier, _resp = famille()
+    eleve = dossier.eleve
+    eleve.date_naissance = datetime.date.today().replace(year=datetime.date.today().year - 19)
+    eleve.email = "eleve.majeur@exemple.fr"
+    eleve.save()
+    rows = DecisionPrise.envoyer(dossier=dossier)
+    assert [r.destinataire_email for r in rows] == ["eleve.majeur@exemple.fr"]
+
+
+def test_majorite_au_jour_anniversaire_et_29_fevrier():
+    class E:
+        date_naissance = datetime.date(2008, 5, 17)
+
+    assert not est_majeur(E, datetime.date(2026, 5, 16))
+    assert est_majeur(E, datetime.date(2026, 5, 17))
+    E.date_naissance = datetime.date(2008, 2, 29)
+    assert not est_majeur(E, datetime.date(2026, 2, 28))
+    assert est_majeur(E, datetime.date(2026, 3, 1))
+    E.date_naissance = None
+    assert not est_majeur(E, datetime.date(2026, 3, 1))
+
+
+def test_representant_sans_adresse_valide_pas_de_courriel_mais_visible(
+    django_capture_on_commit_callbacks,
+):
+    dossier, (mere, pere) = famille()
+    mere.email = ""
+    mere.save()
+    mere.user.email = ""
+    mere.user.save()
+    pere.user.email = "pas-une-adresse"
+    pere.user.save()
+    rows = DecisionPrise.envoyer(dossier=dossier)
+    assert {r.statut for r in rows} == {Notification.Statut.SANS_ADRESSE}
+    assert all(not r.tache_id and not r.message_id for r in rows)
+
+
+def test_R13_adresse_du_profil_prioritaire_sur_siecle():
+    dossier, (mere, _pere) = famille()
+    mere.user.email = "nouvelle@exemple.fr"
+    mere.user.save()
+    assert destinataire_responsable(mere).email == "nouvelle@exemple.fr"
+
+
+def test_R13_confirmation_au_seul_representant_qui_a_valide():
+    dossier, (mere, _pere) = famille()
+    rows = Confirmation.envoyer(
+        dossier=dossier,
+        destinataires=[destinataire_responsable(mere)],
+        contexte={
+            "phase": "definitive",
+            "voeux": ["1re générale", "Accès à la voie professionnelle"],
+        },
+    )
+    assert [r.destinataire_email for r in rows] == [mere.email]
+    assert "1. 1re générale\n2. Accès à la voie professionnelle" in rows[0].corps_texte
+    with pytest.raises(NotImplementedError):
+        Confirmation.envoyer(dossier=dossier)
+
+
+def test_R15_recapitulatif_une_fois_par_session():
+    dossier, _resp = famille()
+    cle = f"recapitulatif:{dossier.pk}:session-abc"
+    assert len(Recapitulatif.envoyer(dossier=dossier, cle_unicite=cle)) == 2
+    assert Recapitulatif.envoyer(dossier=dossier, cle_unicite=cle) == []
+    assert Notification.objects.count() == 2
+    assert len(Recapitulatif.envoyer(dossier=dossier, cle_unicite=cle + "-2")) == 2
+
+
+def test_une_transaction_annulee_n_ecrit_aucun_courriel():
+    dossier, _resp = famille()
+
+    class Annule(Exception):
+        pass
+
+    with pytest.raises(Annule), transaction.atomic():
+        DecisionPrise.envoyer(dossier=dossier)
+        raise Annule
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize("evenement,contexte", EVENEMENTS_DOSSIER)
+def test_chaque_evenement_en_francais_texte_et_html_sans_donnees_superflues(evenement, contexte):
+    dossier, _resp = famille()
+    eleve = dossier.eleve
+    (row, _autre) = evenement.envoyer(dossier=dossier, contexte=contexte)
+    for corps in (row.sujet, row.corps_texte, row.corps_html):
+        assert eleve.prenom in corps.replace("&#x27;", "'")
+        assert eleve.ine not in corps
+        assert eleve.nom not in corps  # the first name is enough
+        assert "2009" not in corps  # no birth date
+    html = row.corps_html
+    assert '<html lang="fr">' in html
+    assert f"<title>{row.sujet}" in html.replace("&#x27;", "'")
+    # A real link text, not "cliquez ici", and the address in clear in the text version.
+    assert "Se connecter au service" in html
+    assert "http://" in row.corps_texte
+    assert "<script" not in html
+
+
+def test_decision_apres_entretien_donne_le_delai_de_recours_en_jours_ouvrables():
+    dossier, _resp = famille()
+    (row, _autre) = DecisionApresEntretien.envoyer(
+        dossier=dossier, contexte={"date_limite_recours": datetime.date(2026, 6, 19)}
+    )
+    assert "3 jours ouvrables" in row.corps_texte
+    assert "vendredi 19 juin 2026" in row.corps_texte
+    assert "maintien" in row.corps_texte
+
+
+def test_un_nom_hostile_est_echappe_dans_le_html():
+    dossier, _resp = famille()
+    dossier.eleve.prenom = "<b>Léa</b>"
+    dossier.eleve.save()
+    (row, _autre) = DecisionPrise.envoyer(dossier=dossier)
+    assert "<b>Léa</b>" not in row.corps_html
+    assert "&lt;b&gt;Léa&lt;/b&gt;" in row.corps_html
+    assert "<b>Léa</b>" in row.corps_texte  # plain text is not HTML
+
+
+def test_envoyer_sans_dossier_avec_destinataires_fournis():
+    # The accounts app's events (activation, password reset) have no dossier.
+    rows = envoyer(
+        courriels.DecisionPrise,
+        destinataires=[Destinataire(nom="Test", email="t@exemple.fr")],
+        contexte={"prenom_eleve": "Léa", "etablissement": None},
+    )
+    assert rows[0].dossier is None
