@@ -6,8 +6,8 @@ import factory
 from django.utils import timezone
 
 from orientation.accounts.models import Role, User
-from orientation.campagnes.models import Campagne, ConseilDivision, Phase, Specialite
-from orientation.dialogue.models import Dossier
+from orientation.campagnes.models import Campagne, ConseilDivision, Phase, Specialite, Voie
+from orientation.dialogue.models import Dossier, Etat, Saisie, Voeu
 from orientation.etablissements.models import (
     Division,
     Eleve,
@@ -180,13 +180,46 @@ class ConseilDivisionFactory(factory.django.DjangoModelFactory):
 
 
 class DossierFactory(factory.django.DjangoModelFactory):
+    """Traits put the dossier in a state of the workflow with what that state implies: validated
+    intentions (one voeu, 1re STMG) from `intentions_validees` on, an acknowledged avis from
+    `avis_accuse` on, validated demandes with `voeux_valides`. The titulaire stays empty: the
+    representatives are created after the dossier (see `famille()`)."""
+
     class Meta:
         model = Dossier
+        skip_postgeneration_save = True
+
+    class Params:
+        intentions_validees = factory.Trait(etat=Etat.INTENTIONS_VALIDEES)
+        avis_publie = factory.Trait(etat=Etat.AVIS_PUBLIE)
+        avis_accuse = factory.Trait(
+            etat=Etat.AVIS_ACCUSE, avis_accuse_le=factory.LazyFunction(timezone.now)
+        )
+        voeux_valides = factory.Trait(
+            etat=Etat.VOEUX_VALIDES, avis_accuse_le=factory.LazyFunction(timezone.now)
+        )
 
     campagne = factory.SubFactory(CampagneFactory)
     eleve = factory.SubFactory(
         EleveFactory, division__etablissement=factory.SelfAttribute("...campagne.etablissement")
     )
+
+    @factory.post_generation
+    def voeux_du_etat(obj, create, extracted, **kwargs):
+        if not create or obj.etat == Etat.INTENTIONS_OUVERTES:
+            return
+        phases = [Phase.PROVISOIRE]
+        if obj.etat == Etat.VOEUX_VALIDES:
+            phases.append(Phase.DEFINITIVE)
+        stmg = Voie.objects.get(code="STMG")
+        for phase in phases:
+            Voeu.objects.create(dossier=obj, phase=phase, rang=1, voie=stmg)
+            Saisie.objects.create(
+                dossier=obj,
+                phase=phase,
+                premiere_validation_le=timezone.now(),
+                valide_le=timezone.now(),
+            )
 
 
 def famille(campagne=None, *, representants=2, **dossier_kwargs):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from orientation.campagnes.models import Campagne
+from orientation.campagnes.models import Campagne, Phase
 from orientation.etablissements.models import Eleve
 
 
@@ -38,6 +38,37 @@ class Dossier(models.Model):
     etat = models.CharField(
         _("état"), max_length=30, choices=Etat.choices, default=Etat.INTENTIONS_OUVERTES
     )
+    # R3, R7: the representative who validated first holds the entry right of the phase; only they
+    # can change the voeux (R14). Null until the first validation, and when an adult pupil acts for
+    # themself (X). Written by workflow.valider_voeux only.
+    titulaire_intentions = models.ForeignKey(
+        "etablissements.Responsable",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("représentant ayant saisi les intentions"),
+    )
+    titulaire_demandes = models.ForeignKey(
+        "etablissements.Responsable",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("représentant ayant saisi les demandes"),
+    )
+    # R5, R6: who acknowledged the provisional avis, and when (whoever logged in first).
+    avis_accuse_le = models.DateTimeField(
+        _("accusé de réception de l'avis le"), null=True, blank=True
+    )
+    avis_accuse_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accusé de réception par"),
+    )
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
 
@@ -53,6 +84,17 @@ class Dossier(models.Model):
 
     def __str__(self):
         return f"{self.eleve} — {self.campagne.annee}"
+
+    def titulaire(self, phase: str):
+        """The Responsable holding the entry right of `phase` (R3, R7), or None."""
+        if phase == Phase.PROVISOIRE:
+            return self.titulaire_intentions
+        return self.titulaire_demandes
+
+    def titulaire_id(self, phase: str) -> int | None:
+        if phase == Phase.PROVISOIRE:
+            return self.titulaire_intentions_id
+        return self.titulaire_demandes_id
 
 
 class Evenement(models.Model):
