@@ -41,6 +41,24 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
         frozenset({Etat.AVIS_ACCUSE, Etat.VOEUX_VALIDES}),
         Etat.VOEUX_VALIDES,
     ),
+    # R16: the council's answers become visible to the family (the day after the council).
+    "publier_propositions": (frozenset({Etat.VOEUX_VALIDES}), Etat.PROPOSITIONS_PUBLIEES),
+    # R17: the entering representative accepts or refuses; the dossier waits for the other (R19).
+    "repondre": (frozenset({Etat.PROPOSITIONS_PUBLIEES}), Etat.REPONSE_FAMILLE),
+    # R20, R21: every representative answered, acceptance and agreement → the decision.
+    "conclure_accord": (frozenset({Etat.REPONSE_FAMILLE}), Etat.DECIDE),
+    # R22 and X: refusal, disagreement, or the response deadline passed in silence → interview.
+    "exiger_entretien": (
+        frozenset({Etat.PROPOSITIONS_PUBLIEES, Etat.REPONSE_FAMILLE}),
+        Etat.ENTRETIEN_REQUIS,
+    ),
+    "tenir_entretien": (frozenset({Etat.ENTRETIEN_REQUIS}), Etat.ENTRETIEN_TENU),
+    # X: after the interview the head decides (motivation required when it differs from the request).
+    "decider": (frozenset({Etat.ENTRETIEN_TENU}), Etat.DECIDE),
+    # R23: the family appeals the head's decision within 3 jours ouvrables.
+    "engager_recours": (frozenset({Etat.DECIDE}), Etat.RECOURS),
+    # R23: the commission d'appel's decision, or the maintien claimed instead (X).
+    "statuer_recours": (frozenset({Etat.RECOURS}), Etat.DECIDE),
 }
 
 # R15: the session remembers the dossiers whose voeux changed; the logout receiver passes the list

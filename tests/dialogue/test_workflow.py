@@ -459,6 +459,15 @@ ATTENDU = {
     ("accuser_reception", Etat.AVIS_PUBLIE): Etat.AVIS_ACCUSE,
     ("valider_demandes", Etat.AVIS_ACCUSE): Etat.VOEUX_VALIDES,
     ("valider_demandes", Etat.VOEUX_VALIDES): Etat.VOEUX_VALIDES,
+    ("publier_propositions", Etat.VOEUX_VALIDES): Etat.PROPOSITIONS_PUBLIEES,
+    ("repondre", Etat.PROPOSITIONS_PUBLIEES): Etat.REPONSE_FAMILLE,
+    ("conclure_accord", Etat.REPONSE_FAMILLE): Etat.DECIDE,
+    ("exiger_entretien", Etat.PROPOSITIONS_PUBLIEES): Etat.ENTRETIEN_REQUIS,
+    ("exiger_entretien", Etat.REPONSE_FAMILLE): Etat.ENTRETIEN_REQUIS,
+    ("tenir_entretien", Etat.ENTRETIEN_REQUIS): Etat.ENTRETIEN_TENU,
+    ("decider", Etat.ENTRETIEN_TENU): Etat.DECIDE,
+    ("engager_recours", Etat.DECIDE): Etat.RECOURS,
+    ("statuer_recours", Etat.RECOURS): Etat.DECIDE,
 }
 
 
