@@ -47,7 +47,9 @@ def test_import_puis_reimport(lycee, ecrire):
     )
 
 
-def test_mauvais_fichier_code_de_sortie_1_et_message_francais(tmp_path, capsys):
+def test_mauvais_fichier_code_de_sortie_1_et_message_francais(tmp_path, capsys, monkeypatch):
+    # run_from_argv closes every connection when it exits, the test's own included (PostgreSQL).
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
     mauvais = tmp_path / "ExportXML_ElevesSansAdresses.zip"
     mauvais.write_bytes(b"pas une archive")
     with pytest.raises(SystemExit) as sortie:
