@@ -61,8 +61,12 @@ connexion = Connexion.as_view()
 
 @require_POST
 def deconnexion(request):
-    # Django's logout flushes the session and sends user_logged_out (the R15 summary hooks it).
+    # Django's logout sends user_logged_out, then flushes the session. Receivers hook it: the R15
+    # summary, and a federated provider's single logout, which sets the redirection below.
     logout(request)
+    ailleurs = getattr(request, "redirection_apres_deconnexion", None)
+    if ailleurs:
+        return redirect(ailleurs)
     messages.success(request, _("Vous êtes déconnecté."))
     return redirect("accounts:login")
 

@@ -18,5 +18,4 @@ urlpatterns = [
         views.franceconnect_deconnecte,
         name="franceconnect_deconnecte",
     ),
-    path("deconnexion/", views.deconnexion, name="deconnexion"),
 ]

@@ -6,7 +6,9 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.signals import user_logged_out
 from django.core import signing
+from django.dispatch import receiver
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -156,7 +158,10 @@ def educonnect_sls(request):
         logger.warning("Déconnexion ÉduConnect refusée : %s", exc)
         return _echec(request, _("La demande de déconnexion n'a pas pu être vérifiée."), 400)
     if nature == "requete":
-        logout(request)  # ÉduConnect ends its session: ours too (and the R15 summary goes out)
+        # ÉduConnect ends its session: ours too (and the R15 summary goes out), without asking
+        # ÉduConnect back for a logout it started.
+        request.session.pop(SESSION_SAML, None)
+        logout(request)
         return redirect(url)
     messages.success(request, _("Vous êtes déconnecté d'ÉduConnect et de ce service."))
     return redirect(settings.LOGOUT_REDIRECT_URL)
@@ -291,10 +296,12 @@ def franceconnect_deconnecte(request):
 # --- Logout, whatever the provider ---------------------------------------------------------------
 
 
-@require_POST
-def deconnexion(request):
-    """Ends our session (Django's logout sends user_logged_out: the R15 summary goes out), then
-    the provider's where it offers single logout."""
+@receiver(user_logged_out, dispatch_uid="identite_deconnexion_fournisseur")
+def deconnexion_fournisseur(sender, request, user, **kwargs):
+    """The one logout view (accounts:logout) sends this signal before flushing the session: read
+    the provider's session from it and ask accounts to redirect there (single logout)."""
+    if request is None or not hasattr(request, "session"):
+        return
     fournisseur = request.session.get(fournisseurs.SESSION_FOURNISSEUR)
     url = None
     try:
@@ -308,8 +315,5 @@ def deconnexion(request):
             )
     except Exception:  # noqa: BLE001 — the provider is down: our own session still ends
         logger.exception("Déconnexion du fournisseur impossible")
-    logout(request)
     if url:
-        return redirect(url)
-    messages.success(request, _("Vous êtes déconnecté."))
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+        request.redirection_apres_deconnexion = url

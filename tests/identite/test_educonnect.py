@@ -225,7 +225,7 @@ def test_deconnexion_unique_et_recapitulatif(client, educonnect, famille):
 
     user_logged_out.connect(recepteur)
     try:
-        reponse = client.post("/connexion/deconnexion/")
+        reponse = client.post("/compte/deconnexion/")
     finally:
         user_logged_out.disconnect(recepteur)
     assert fins == [mere.user]  # R15: the summary listens to this signal
@@ -257,7 +257,7 @@ def test_deconnexion_demandee_par_l_idp(client, educonnect, famille):
 def test_deconnexion_d_un_compte_local(client, famille):
     _eleve, mere, _pere = famille
     client.force_login(mere.user)
-    reponse = client.post("/connexion/deconnexion/")
+    reponse = client.post("/compte/deconnexion/")
     assert reponse.status_code == 302
     assert not connecte(client)
-    assert client.get("/connexion/deconnexion/").status_code == 405
+    assert client.get("/compte/deconnexion/").status_code == 405

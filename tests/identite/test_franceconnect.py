@@ -210,7 +210,7 @@ def test_deconnexion_termine_les_deux_sessions_et_signale_la_fin(client, francec
 
     user_logged_out.connect(recepteur)
     try:
-        reponse = client.post("/connexion/deconnexion/")
+        reponse = client.post("/compte/deconnexion/")
     finally:
         user_logged_out.disconnect(recepteur)
     assert fins == [responsable.user]  # the R15 summary listens to this signal
