@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from orientation.campagnes import calendrier
 from orientation.campagnes.models import Campagne, ConseilDivision, Phase
 from orientation.etablissements.models import Division, Eleve
 
@@ -23,15 +23,6 @@ from . import permissions
 from .models import Role
 
 PROVISOIRE, DEFINITIVE = Phase.PROVISOIRE, Phase.DEFINITIVE
-
-
-def _date(valeur) -> str:
-    if valeur is None:
-        return ""
-    if hasattr(valeur, "hour"):
-        valeur = timezone.localtime(valeur)
-        return date_format(valeur, "j F Y à H\\hi")
-    return date_format(valeur, "j F Y")
 
 
 def _conseil(conseils, phase):
@@ -56,7 +47,7 @@ def ce_qui_est_attendu(etat, campagne, conseils=(), now=None, est_eleve=False) -
         return _(
             "%(quoi)s Le conseil de classe se réunit le %(date)s ; sa réponse sera visible "
             "le lendemain."
-        ) % {"quoi": quoi, "date": _date(conseil.date_conseil)}
+        ) % {"quoi": quoi, "date": calendrier.moment(conseil.date_conseil)}
 
     if etat == "intentions_ouvertes":
         if phase == PROVISOIRE:
@@ -64,13 +55,13 @@ def ce_qui_est_attendu(etat, campagne, conseils=(), now=None, est_eleve=False) -
                 return _(
                     "Vos représentants légaux saisissent vos intentions d'orientation jusqu'au "
                     "%(fin)s."
-                ) % {"fin": _date(campagne.provisoire_fin)}
+                ) % {"fin": calendrier.echeance(campagne.provisoire_fin)}
             return _("Vous pouvez saisir les intentions d'orientation jusqu'au %(fin)s.") % {
-                "fin": _date(campagne.provisoire_fin)
+                "fin": calendrier.echeance(campagne.provisoire_fin)
             }
         if now < campagne.provisoire_debut:
             return _("La saisie des intentions d'orientation ouvrira le %(debut)s.") % {
-                "debut": _date(campagne.provisoire_debut)
+                "debut": calendrier.moment(campagne.provisoire_debut)
             }
         return _(
             "La saisie des intentions est close sans intention validée : contactez l'établissement."
@@ -80,7 +71,7 @@ def ce_qui_est_attendu(etat, campagne, conseils=(), now=None, est_eleve=False) -
         if phase == PROVISOIRE:
             quoi = _("%(quoi)s Elles restent modifiables jusqu'au %(fin)s.") % {
                 "quoi": quoi,
-                "fin": _date(campagne.provisoire_fin),
+                "fin": calendrier.echeance(campagne.provisoire_fin),
             }
         return apres_conseil(conseil_p, quoi)
     if etat == "avis_publie":
@@ -94,14 +85,14 @@ def ce_qui_est_attendu(etat, campagne, conseils=(), now=None, est_eleve=False) -
         if phase == DEFINITIVE:
             if est_eleve:
                 return _("Vos représentants légaux saisissent vos demandes jusqu'au %(fin)s.") % {
-                    "fin": _date(campagne.definitive_fin)
+                    "fin": calendrier.echeance(campagne.definitive_fin)
                 }
             return _(
                 "Vous pouvez saisir les demandes d'orientation définitives jusqu'au %(fin)s."
-            ) % {"fin": _date(campagne.definitive_fin)}
+            ) % {"fin": calendrier.echeance(campagne.definitive_fin)}
         if now < campagne.definitive_debut:
             return _("La saisie des demandes définitives ouvrira le %(debut)s.") % {
-                "debut": _date(campagne.definitive_debut)
+                "debut": calendrier.moment(campagne.definitive_debut)
             }
         return _(
             "La saisie des demandes est close sans demande validée : contactez l'établissement."
@@ -111,20 +102,20 @@ def ce_qui_est_attendu(etat, campagne, conseils=(), now=None, est_eleve=False) -
         if phase == DEFINITIVE:
             quoi = _("%(quoi)s Elles restent modifiables jusqu'au %(fin)s.") % {
                 "quoi": quoi,
-                "fin": _date(campagne.definitive_fin),
+                "fin": calendrier.echeance(campagne.definitive_fin),
             }
         return apres_conseil(conseil_d, quoi)
     if etat == "propositions_publiees":
         if est_eleve:
             return _("Les réponses du conseil de classe sont publiées : consultez-les.")
-        return _("Répondez aux propositions du conseil de classe avant le %(limite)s.") % {
-            "limite": _date(campagne.reponse_limite)
+        return _("Répondez aux propositions du conseil de classe au plus tard le %(limite)s.") % {
+            "limite": calendrier.echeance(campagne.reponse_limite)
         }
     if etat == "reponse_famille":
         return _(
             "La réponse de la famille est enregistrée. L'autre représentant légal doit indiquer "
-            "son accord ou son désaccord avant le %(limite)s."
-        ) % {"limite": _date(campagne.reponse_limite)}
+            "son accord ou son désaccord au plus tard le %(limite)s."
+        ) % {"limite": calendrier.echeance(campagne.reponse_limite)}
     if etat == "entretien_requis":
         return _(
             "Un entretien avec le chef d'établissement est nécessaire : prenez rendez-vous avec "

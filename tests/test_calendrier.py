@@ -1,0 +1,22 @@
+import datetime
+
+from django.utils import timezone
+
+from orientation.campagnes.calendrier import echeance, moment
+
+
+def _paris(*args):
+    return timezone.make_aware(datetime.datetime(*args))
+
+
+def test_une_echeance_a_minuit_s_ecrit_la_veille_a_23h59(settings):
+    # "jusqu'au 12 mai à 00h00" would let a family believe they have the 12th.
+    assert echeance(_paris(2021, 5, 13)) == "12 mai 2021 à 23h59"
+    assert echeance(_paris(2021, 5, 12, 17, 0)) == "12 mai 2021 à 17h00"
+
+
+def test_un_debut_a_minuit_s_ecrit_sans_heure():
+    assert moment(_paris(2021, 5, 3)) == "3 mai 2021"
+    assert moment(_paris(2021, 5, 3, 8, 30)) == "3 mai 2021 à 8h30"
+    assert moment(datetime.date(2021, 5, 3)) == "3 mai 2021"
+    assert moment(None) == echeance(None) == ""
