@@ -198,6 +198,10 @@ class DossierFactory(factory.django.DjangoModelFactory):
         voeux_valides = factory.Trait(
             etat=Etat.VOEUX_VALIDES, avis_accuse_le=factory.LazyFunction(timezone.now)
         )
+        # R16: demandes 1 STMG (council oui), 2 STI2D (non), and 1re générale proposed.
+        propositions_publiees = factory.Trait(
+            etat=Etat.PROPOSITIONS_PUBLIEES, avis_accuse_le=factory.LazyFunction(timezone.now)
+        )
 
     campagne = factory.SubFactory(CampagneFactory)
     eleve = factory.SubFactory(
@@ -211,6 +215,8 @@ class DossierFactory(factory.django.DjangoModelFactory):
         phases = [Phase.PROVISOIRE]
         if obj.etat == Etat.VOEUX_VALIDES:
             phases.append(Phase.DEFINITIVE)
+        if obj.etat in APRES_LE_CONSEIL:
+            _demandes_et_propositions(obj)
         stmg = Voie.objects.get(code="STMG")
         for phase in phases:
             Voeu.objects.create(dossier=obj, phase=phase, rang=1, voie=stmg)
@@ -220,6 +226,36 @@ class DossierFactory(factory.django.DjangoModelFactory):
                 premiere_validation_le=timezone.now(),
                 valide_le=timezone.now(),
             )
+
+
+APRES_LE_CONSEIL = {
+    Etat.PROPOSITIONS_PUBLIEES,
+    Etat.REPONSE_FAMILLE,
+    Etat.ENTRETIEN_REQUIS,
+    Etat.ENTRETIEN_TENU,
+    Etat.RECOURS,
+    Etat.DECIDE,
+}
+
+
+def _demandes_et_propositions(dossier):
+    """R16: the council's answers on demandes 1 STMG (oui) and 2 STI2D (non), 1re générale
+    proposed. The definitive Saisie is created by voeux_du_etat's loop."""
+    from orientation.dialogue.models import Proposition
+
+    voies = Voie.objects.in_bulk(["STMG", "STI2D", "GENERALE"], field_name="code")
+    for rang, (code, reponse) in enumerate([("STMG", "oui"), ("STI2D", "non")], start=1):
+        voeu = Voeu.objects.create(
+            dossier=dossier, phase=Phase.DEFINITIVE, rang=rang, voie=voies[code]
+        )
+        Proposition.objects.create(dossier=dossier, voeu=voeu, voie=voies[code], reponse=reponse)
+    Proposition.objects.create(dossier=dossier, voie=voies["GENERALE"], reponse="oui")
+    Saisie.objects.create(
+        dossier=dossier,
+        phase=Phase.DEFINITIVE,
+        premiere_validation_le=timezone.now(),
+        valide_le=timezone.now(),
+    )
 
 
 def famille(campagne=None, *, representants=2, **dossier_kwargs):

@@ -267,6 +267,21 @@ def ecoles_du_personnel(user) -> list[EcolePersonnel]:
         url = _url("pilotage:etablissement", etab.uai)
         if url:
             liens.append((_("Pilotage de la campagne"), url))
+        # The paper route (docs/saisie-papier.md): the staff who may enter a paper fiche.
+        if permissions.lit_toute_l_ecole(user, etab_id) or any(
+            d.etablissement_id == etab_id for d in divisions if d.id in divisions_pp
+        ):
+            url = _url("dialogue:papier_liste", etab.uai)
+            if url:
+                liens.append((_("Fiches papier des familles"), url))
+        if permissions.est_direction(user, etab_id):  # R20–R23 (docs/decision.md)
+            url = _url("dialogue:direction_liste", etab.uai)
+            if url:
+                liens.append((_("Décisions d'orientation, entretiens et recours"), url))
+        if permissions.peut_gerer_etablissement(user, etab_id):
+            url = _url("dialogue:import_intentions", etab.uai)
+            if url:
+                liens.append((_("Import d'intentions (tableur)"), url))
         resultat.append(
             EcolePersonnel(
                 etablissement=etab,

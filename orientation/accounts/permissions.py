@@ -81,21 +81,34 @@ def dossiers_visibles(qs: QuerySet, user) -> QuerySet:
         return qs.none()
     if user.is_superuser:
         return qs
-    condition = Q(eleve__liens__responsable__user=user, eleve__liens__niveau=1) | Q(
-        eleve__user=user
-    )
+    # The children's ids, not a join over the links: no DISTINCT, fewer joins to plan, and the
+    # same set answers est_representant_legal() for the rest of the request (performance.md).
+    condition = Q(eleve_id__in=_enfants_legaux(user)) | Q(eleve__user=user)
     ecoles = etablissements_ids(user, (*DIRECTION, Role.SECRETARIAT))
     if ecoles:
         condition |= Q(campagne__etablissement_id__in=ecoles)
     divisions = divisions_ids(user)
     if divisions:
         condition |= Q(eleve__division_id__in=divisions)
-    return qs.filter(condition).distinct()
+    return qs.filter(condition)
+
+
+def _enfants_legaux(user) -> frozenset[int]:
+    """The pupils the user is a legal representative of, fetched once per request object."""
+    cached = getattr(user, "_enfants_legaux_cache", None)
+    if cached is None:
+        from orientation.etablissements.models import Lien
+
+        cached = frozenset(
+            Lien.objects.filter(responsable__user=user, niveau=1).values_list("eleve_id", flat=True)
+        )
+        user._enfants_legaux_cache = cached
+    return cached
 
 
 def est_representant_legal(user, eleve) -> bool:
     """R2: the user is a legal representative (niveau 1) of this pupil."""
-    return user.is_authenticated and eleve.liens.filter(responsable__user=user, niveau=1).exists()
+    return user.is_authenticated and eleve.pk in _enfants_legaux(user)
 
 
 def eleve_majeur(eleve) -> bool:
@@ -113,3 +126,15 @@ def agit_pour_la_famille(user, eleve) -> bool:
     if eleve_majeur(eleve):
         return eleve.user_id is not None and eleve.user_id == user.pk
     return est_representant_legal(user, eleve)
+
+
+def peut_saisir_pour_la_famille(user, dossier) -> bool:
+    """A paper fiche entered by the school on the family's behalf (docs/saisie-papier.md): the
+    secrétariat and the direction of the pupil's school, the professeur principal of the pupil's
+    division."""
+    if not user.is_authenticated:
+        return False
+    etablissement_id = dossier.campagne.etablissement_id
+    return lit_toute_l_ecole(user, etablissement_id) or dossier.eleve.division_id in divisions_ids(
+        user
+    )

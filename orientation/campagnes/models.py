@@ -93,6 +93,8 @@ class Campagne(models.Model):
     specialites_offertes = models.ManyToManyField(
         Specialite, blank=True, related_name="campagnes", verbose_name=_("spécialités enseignées")
     )
+    # Shown to families (home page) when the school changes the calendar (docs/pilotage.md).
+    calendrier_modifie_le = models.DateTimeField(_("calendrier modifié le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("campagne d'orientation")

@@ -6,4 +6,7 @@ class DialogueConfig(AppConfig):
     label = "dialogue"
 
     def ready(self):
-        from . import receivers  # noqa: F401 — connects the SIECLE import's signal
+        from . import (
+            audit_personnels,  # noqa: F401 — staff changes in the audit table
+            receivers,  # noqa: F401 — connects the SIECLE import's signal
+        )

@@ -3,6 +3,7 @@
 A Dossier is never deleted here: a pupil who leaves or changes class keeps his (SIECLE.md).
 """
 
+from django.contrib.auth.signals import user_logged_out
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
@@ -44,3 +45,20 @@ def campagnes_en_cours(etablissement_id: int):
 def creer_dossiers_apres_import(sender, etablissement, **kwargs):
     for campagne in campagnes_en_cours(etablissement.pk):
         creer_dossiers(campagne)
+
+
+# R15: the summary of the choices changed during a session, when it ends. Django's logout (the
+# logout button, and SessionLimitsMiddleware on an idle or too long session) sends this signal
+# before flushing the session; a session abandoned without coming back is summarised by the
+# `recapitulatifs_fin_de_session` command (docs/parcours-famille.md).
+@receiver(user_logged_out, dispatch_uid="dialogue_recapitulatif_a_la_deconnexion")
+def recapitulatif_a_la_deconnexion(sender, request, user, **kwargs):
+    from . import workflow
+
+    if request is None or user is None or not hasattr(request, "session"):
+        return
+    modifies = request.session.get(workflow.SESSION_DOSSIERS_MODIFIES)
+    if not modifies:
+        return
+    workflow.envoyer_recapitulatif(user, modifies, request.session.session_key or "")
+    request.session.pop(workflow.SESSION_DOSSIERS_MODIFIES, None)

@@ -9,6 +9,7 @@ the list may be saved.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -198,3 +199,59 @@ def _verifier_specialites(codes: tuple[str, ...], ctx: Contexte) -> list[str]:
             "max_hors": ctx.max_hors,
         }
     ]
+
+
+# --- after the council: response, agreement, decision (R17–R23) --------------------------------
+
+
+def verifier_reponse(accepte: bool, choisies: set[int], acceptables: set[int]) -> str | None:
+    """R17: accept one or more of the voies answered *oui* or proposed, or refuse them all.
+    Returns a French error, or None."""
+    if not accepte:
+        return None if not choisies else _("Un refus porte sur toutes les propositions.")
+    if not choisies:
+        return _("Cochez au moins une proposition à accepter, ou refusez toutes les propositions.")
+    if not choisies <= acceptables:
+        return _("Seules les voies auxquelles le conseil a répondu oui peuvent être acceptées.")
+    return None
+
+
+def decision_conforme(decidees: set[str], demandees: set[str]) -> bool:
+    """X: a decision bears on the voie only; it is "conforme" when every voie decided was asked
+    for by the family (its definitive demandes)."""
+    return bool(decidees) and decidees <= demandees
+
+
+def verifier_decision(decidees: set[str], demandees: set[str], motivation: str) -> str | None:
+    """X: after the interview the head decides, with a written motivation when the decision
+    differs from the request."""
+    if not decidees:
+        return _("Choisissez au moins une voie d'orientation.")
+    if not decision_conforme(decidees, demandees) and not motivation.strip():
+        return _(
+            "La décision diffère de la demande de la famille : une motivation écrite est "
+            "obligatoire."
+        )
+    return None
+
+
+# --- Conseil de classe (R4, R16; docs/conseil-de-classe.md) ---------------------------------------
+
+AVIS_AVEC_MOTIF = ("reserve", "defavorable")
+
+
+def verifier_avis(valeur: str, motif: str) -> str | None:
+    """R4: an avis réservé or défavorable states its reason; None when the avis is acceptable."""
+    if valeur in AVIS_AVEC_MOTIF and not motif.strip():
+        return _("Indiquez le motif d'un avis réservé ou défavorable.")
+    return None
+
+
+def date_de_publication(date_conseil: datetime.date) -> datetime.date:
+    """R4, R16: the council's answers are visible to the family from the day after the council."""
+    return date_conseil + datetime.timedelta(days=1)
+
+
+def publication_possible(date_conseil: datetime.date, aujourd_hui: datetime.date) -> bool:
+    """R4, R16: never before the day after the council, whoever publishes."""
+    return aujourd_hui >= date_de_publication(date_conseil)

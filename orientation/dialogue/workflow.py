@@ -26,6 +26,7 @@ from orientation.dialogue import courriels, regles
 from orientation.etablissements.models import Lien, Responsable
 
 from .models import Dossier, Etat, Evenement, Saisie, Voeu
+from .models import decision as modeles_decision
 
 # The explicit transition table: name → (source states, target state). A validation of a list that
 # is already validated stays in its state (R14: the holder changes the list until the window
@@ -53,7 +54,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
         Etat.ENTRETIEN_REQUIS,
     ),
     "tenir_entretien": (frozenset({Etat.ENTRETIEN_REQUIS}), Etat.ENTRETIEN_TENU),
-    # X: after the interview the head decides (motivation required when it differs from the request).
+    # X: after the interview the head decides (a motivation when it differs from the request).
     "decider": (frozenset({Etat.ENTRETIEN_TENU}), Etat.DECIDE),
     # R23: the family appeals the head's decision within 3 jours ouvrables.
     "engager_recours": (frozenset({Etat.DECIDE}), Etat.RECOURS),
@@ -123,13 +124,18 @@ def _changer_etat(dossier, user, transition, cible, *, ip=None, details=None, ch
     avant = dossier.etat
     dossier.etat = cible
     dossier.save(update_fields=["etat", "modifie_le", *champs])
+    return _journaliser(dossier, user, transition, ip=ip, details=details, avant=avant)
+
+
+def _journaliser(dossier, user, action, *, ip=None, details=None, avant=None) -> Evenement:
+    """The audit trail: who did what to the dossier, when, from where (docs/securite.md)."""
     return Evenement.objects.create(
         dossier=dossier,
         etablissement_id=dossier.campagne.etablissement_id,
         acteur=user,
-        action=transition,
-        etat_avant=avant,
-        etat_apres=cible,
+        action=action,
+        etat_avant=dossier.etat if avant is None else avant,
+        etat_apres=dossier.etat,
         adresse_ip=ip,
         details=details or {},
     )
@@ -219,17 +225,30 @@ def libelles_voeux(dossier: Dossier, phase: str) -> list[str]:
 
 
 def valider_voeux(
-    dossier: Dossier, user, phase: str, voeux: list[regles.VoeuSaisi], ip: str | None = None
+    dossier: Dossier,
+    user,
+    phase: str,
+    voeux: list[regles.VoeuSaisi],
+    ip: str | None = None,
+    *,
+    canal: str = Saisie.Canal.EN_LIGNE,
+    pour: Responsable | None = None,
+    date_papier=None,
+    reference_scan: str = "",
 ) -> Validation:
     """R3/R7–R14: validate the intentions (provisional) or the demandes (definitive).
 
     Raises TransitionRefusee (or its subclasses Interdit, VoeuxInvalides) and writes nothing when
     refused. The view stores `noter_modification()` in the session for R15.
+    `canal="etablissement"`: the school enters a paper fiche for the representative `pour` (None:
+    no representative named, e.g. an import), with the date written on the paper and the scan's
+    reference; the same rules apply (docs/saisie-papier.md).
     """
     transition = "valider_intentions" if phase == Phase.PROVISOIRE else "valider_demandes"
+    papier = Papier(canal, pour, date_papier, reference_scan)
     with transaction.atomic():
         dossier = _verrouiller(dossier)
-        _exiger_famille(user, dossier)
+        papier.exiger(user, dossier)
         if phase == Phase.DEFINITIVE and dossier.etat == Etat.AVIS_PUBLIE:
             # R5, R6: whoever comes for the definitive phase acknowledges the avis first.
             raise TransitionRefusee(
@@ -242,7 +261,7 @@ def valider_voeux(
 
         # R7 (and R3 for the intentions): the first representative to validate holds the right;
         # re-read under the row lock, so two simultaneous first validations cannot both win.
-        responsable = _responsable(user, dossier)
+        responsable = papier.responsable(user, dossier)
         titulaire_id = dossier.titulaire_id(phase)
         if responsable is not None and titulaire_id not in (None, responsable.pk):
             raise Interdit(
@@ -274,7 +293,9 @@ def valider_voeux(
         saisie.valide_par = responsable
         saisie.valide_par_compte = user
         saisie.valide_le = maintenant
-        saisie.canal = Saisie.Canal.EN_LIGNE
+        saisie.canal = papier.canal
+        saisie.date_papier = papier.date_papier
+        saisie.reference_scan = papier.reference_scan
         saisie.empreinte = empreinte
         saisie.save()
 
@@ -294,6 +315,7 @@ def valider_voeux(
                 "phase": phase,
                 "premiere_validation": premiere,
                 "nb_validations": saisie.nb_validations,
+                **papier.details(responsable),
                 "voeux": [
                     {
                         "voie": v.voie_code,
@@ -305,24 +327,30 @@ def valider_voeux(
             },
         )
         # R13: confirmation to the person who validated (a row marked "sans adresse" otherwise).
-        destinataire = (
-            courriels.destinataire_responsable(responsable)
+        destinataires = (
+            [courriels.destinataire_responsable(responsable)]
             if responsable is not None
-            else courriels.destinataire_eleve(dossier.eleve)
+            else papier.sans_signataire(dossier)
         )
         courriels.Confirmation.envoyer(
             dossier=dossier,
-            destinataires=[destinataire],
+            destinataires=destinataires,
             contexte={"phase": phase, "voeux": libelles_voeux(dossier, phase)},
         )
+        papier.recapituler(dossier, phase, saisie)
     return Validation(dossier=dossier, saisie=saisie, modifie=True, premiere=premiere)
 
 
-def publier_avis(dossier: Dossier, user, ip: str | None = None) -> Dossier:
-    """R4: the direction publishes the provisional avis; the family is told (X)."""
+def publier_avis(
+    dossier: Dossier, user, ip: str | None = None, *, automatique: bool = False
+) -> Dossier:
+    """R4: the direction publishes the provisional avis; the family is told (X). `automatique`:
+    the campaign publishes by itself the day after the council (docs/conseil-de-classe.md)."""
     with transaction.atomic():
         dossier = _verrouiller(dossier)
-        if not permissions.est_direction(user, dossier.campagne.etablissement_id):
+        if not automatique and not permissions.est_direction(
+            user, dossier.campagne.etablissement_id
+        ):
             raise Interdit(_("Seule la direction de l'établissement peut publier les avis."))
         cible = _verifier_source(dossier, "publier_avis")
         _changer_etat(dossier, user, "publier_avis", cible, ip=ip, details={"phase": "provisoire"})
@@ -332,11 +360,23 @@ def publier_avis(dossier: Dossier, user, ip: str | None = None) -> Dossier:
     return dossier
 
 
-def accuser_reception(dossier: Dossier, user, ip: str | None = None) -> Dossier:
-    """R5: a representative (whoever comes first, R6) acknowledges the provisional avis."""
+def accuser_reception(
+    dossier: Dossier,
+    user,
+    ip: str | None = None,
+    *,
+    canal: str = Saisie.Canal.EN_LIGNE,
+    pour: Responsable | None = None,
+    date_papier=None,
+    reference_scan: str = "",
+) -> Dossier:
+    """R5: a representative (whoever comes first, R6) acknowledges the provisional avis; with
+    `canal="etablissement"`, the school records a signed paper acknowledgement (as valider_voeux).
+    """
+    papier = Papier(canal, pour, date_papier, reference_scan)
     with transaction.atomic():
         dossier = _verrouiller(dossier)
-        _exiger_famille(user, dossier)
+        papier.exiger(user, dossier)
         cible = _verifier_source(dossier, "accuser_reception")
         dossier.avis_accuse_le = timezone.now()
         dossier.avis_accuse_par = user
@@ -347,6 +387,7 @@ def accuser_reception(dossier: Dossier, user, ip: str | None = None) -> Dossier:
             cible,
             ip=ip,
             champs=["avis_accuse_le", "avis_accuse_par"],
+            details=papier.details(papier.responsable(user, dossier)),
         )
     return dossier
 
@@ -387,3 +428,898 @@ def envoyer_recapitulatif(user, dossiers_modifies: Iterable[int], session_key: s
             )
             envoyes += bool(lignes)
     return envoyes
+
+
+# --- Saisie papier: the school enters on the family's behalf (docs/saisie-papier.md) -------------
+
+
+@dataclass(frozen=True)
+class Papier:
+    """The channel of a family step. Online, the acting user is the family; `canal="etablissement"`,
+    the acting user is a member of staff who types in what a representative (`pour`) wrote and
+    signed on paper. Everything else — states, rules R1–R11, R7's holder, e-mails — is the same."""
+
+    canal: str = Saisie.Canal.EN_LIGNE
+    pour: Responsable | None = None
+    date_papier: object = None
+    reference_scan: str = ""
+
+    @property
+    def par_l_etablissement(self) -> bool:
+        return self.canal == Saisie.Canal.ETABLISSEMENT
+
+    def exiger(self, user, dossier: Dossier, signataire: bool = False) -> None:
+        """`signataire`: the step is one person's (a response, an agreement): the paper must
+        name the representative who signed it, unless the adult pupil acts."""
+        if self.canal not in Saisie.Canal.values:
+            raise ValueError(self.canal)
+        if not self.par_l_etablissement:
+            _exiger_famille(user, dossier)
+            return
+        if not permissions.peut_saisir_pour_la_famille(user, dossier):
+            raise Interdit(
+                _(
+                    "Seuls le secrétariat, la direction et le professeur principal de l'élève "
+                    "peuvent saisir une fiche papier."
+                )
+            )
+        if signataire and self.pour is None and not permissions.eleve_majeur(dossier.eleve):
+            raise TransitionRefusee(_("Indiquez le représentant légal qui a signé la fiche."))
+        if self.date_papier is not None and self.date_papier > timezone.localdate():
+            raise TransitionRefusee(_("La date portée sur la fiche papier est dans le futur."))
+        if self.pour is not None and (
+            permissions.eleve_majeur(dossier.eleve)
+            or not self.pour.liens.filter(eleve=dossier.eleve, niveau=Lien.Niveau.LEGAL).exists()
+        ):
+            raise TransitionRefusee(_("Ce signataire n'est pas représentant légal de l'élève."))
+
+    def responsable(self, user, dossier: Dossier) -> Responsable | None:
+        """The representative on whose behalf the step is taken (None: the adult pupil, or an
+        import that names nobody)."""
+        if self.par_l_etablissement:
+            return self.pour
+        return _responsable(user, dossier)
+
+    def details(self, responsable: Responsable | None) -> dict:
+        if not self.par_l_etablissement:
+            return {}
+        return {
+            "canal": self.canal,
+            "pour": responsable.pk if responsable is not None else None,
+            "date_papier": self.date_papier.isoformat() if self.date_papier else None,
+            "reference_scan": self.reference_scan,
+        }
+
+    def sans_signataire(self, dossier: Dossier) -> list:
+        # R13 names the person who validated; an import names nobody, so every representative
+        # (or the adult pupil) gets the confirmation.
+        if self.par_l_etablissement:
+            return courriels.representants(dossier)
+        return [courriels.destinataire_eleve(dossier.eleve)]
+
+    def recapituler(self, dossier: Dossier, phase: str, saisie: Saisie) -> None:
+        # R15: online, the summary leaves at the end of the family's session. A paper entry has no
+        # family session: the entry itself is the session, so both representatives get it now.
+        if not self.par_l_etablissement:
+            return
+        courriels.Recapitulatif.envoyer(
+            dossier=dossier,
+            contexte={"phase": phase, "voeux": libelles_voeux(dossier, phase)},
+            cle_unicite=f"recapitulatif:{dossier.pk}:papier:{saisie.pk}:{saisie.nb_validations}",
+        )
+
+
+# R7 (X): the entry right of a phase can be handed to the other representative by the head.
+ETATS_TRANSMISSION = {
+    Phase.PROVISOIRE: frozenset({Etat.INTENTIONS_VALIDEES}),
+    Phase.DEFINITIVE: frozenset(
+        {Etat.VOEUX_VALIDES, Etat.PROPOSITIONS_PUBLIEES, Etat.REPONSE_FAMILLE}
+    ),
+}
+
+
+def transmettre_saisie(
+    dossier: Dossier, user, phase: str, vers: Responsable, motif: str, ip: str | None = None
+) -> Dossier:
+    """R7 (X: "the head can hand the right to the other representative, logged"). The state does
+    not change; the Evenement records who handed what to whom and why."""
+    with transaction.atomic():
+        dossier = _verrouiller(dossier)
+        if not permissions.est_direction(user, dossier.campagne.etablissement_id):
+            raise Interdit(
+                _("Seul le chef d'établissement (ou son adjoint) peut transmettre la saisie.")
+            )
+        if dossier.etat not in ETATS_TRANSMISSION.get(phase, frozenset()):
+            raise TransitionRefusee(
+                _("Cette action n'est pas possible à cette étape (%(etat)s).")
+                % {"etat": dossier.get_etat_display()}
+            )
+        if permissions.eleve_majeur(dossier.eleve):
+            raise TransitionRefusee(
+                _("L'élève majeur agit lui-même : il n'y a rien à transmettre.")
+            )
+        if not vers.liens.filter(eleve=dossier.eleve, niveau=Lien.Niveau.LEGAL).exists():
+            raise TransitionRefusee(_("Ce représentant n'est pas représentant légal de l'élève."))
+        ancien = dossier.titulaire_id(phase)
+        if ancien == vers.pk:
+            raise TransitionRefusee(_("Ce représentant détient déjà la saisie."))
+        if not motif.strip():
+            raise TransitionRefusee(_("Indiquez le motif de la transmission."))
+        champ = "titulaire_intentions" if phase == Phase.PROVISOIRE else "titulaire_demandes"
+        setattr(dossier, champ, vers)
+        dossier.save(update_fields=[champ, "modifie_le"])
+        _journaliser(
+            dossier,
+            user,
+            "transmettre_saisie",
+            ip=ip,
+            details={"phase": phase, "de": ancien, "vers": vers.pk, "motif": motif.strip()[:500]},
+        )
+    return dossier
+
+
+# --- After the council: response, agreement, interview, decision, appeal (R17–R23) -------------
+# docs/decision.md describes the choices. A refusal (R17) or a disagreement (R19) leads straight
+# to the interview (R22); an acceptance with nobody else to ask (a single representative, an adult
+# pupil) leads straight to the decision (R20, R21): each step is its own Evenement.
+
+ReponseFamille = modeles_decision.ReponseFamille
+Accord = modeles_decision.Accord
+Entretien = modeles_decision.Entretien
+Decision = modeles_decision.Decision
+Recours = modeles_decision.Recours
+Proposition = modeles_decision.Proposition
+
+
+def autres_representants(dossier: Dossier, repondant_id: int | None) -> list[Responsable]:
+    """R19: the legal representatives who must still agree with the response of `repondant_id`.
+    None when an adult pupil acts for themself (X)."""
+    if permissions.eleve_majeur(dossier.eleve):
+        return []
+    return list(
+        Responsable.objects.filter(liens__eleve=dossier.eleve, liens__niveau=Lien.Niveau.LEGAL)
+        .exclude(pk=repondant_id)
+        .select_related("user")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def propositions_acceptables(dossier: Dossier):
+    """R17: the voies the council answered *oui* to or proposed."""
+    return (
+        Proposition.objects.filter(dossier=dossier, reponse=Proposition.Reponse.OUI)
+        .select_related("voie", "voeu")
+        .order_by("voeu__rang", "voie__libelle")
+    )
+
+
+def voies_demandees(dossier: Dossier) -> set[str]:
+    """X: the family's request is its definitive demandes, validated by the holder (R7). A
+    proposal accepted by one representative alone is not the family's request: when the head
+    decides after an interview, the representatives did not agree on it (docs/decision.md)."""
+    return set(
+        Voeu.objects.filter(dossier=dossier, phase=Phase.DEFINITIVE).values_list(
+            "voie__code", flat=True
+        )
+    )
+
+
+def _exiger_direction(user, dossier: Dossier) -> None:
+    if not permissions.est_direction(user, dossier.campagne.etablissement_id):
+        raise Interdit(
+            _("Seul le chef d'établissement (ou son adjoint) peut faire cette démarche.")
+        )
+
+
+def repondre(
+    dossier: Dossier,
+    user,
+    *,
+    accepte: bool,
+    propositions: Iterable[int] = (),
+    ip: str | None = None,
+    canal: str = Saisie.Canal.EN_LIGNE,
+    pour: Responsable | None = None,
+    date_papier=None,
+    reference_scan: str = "",
+) -> Dossier:
+    """R17: the representative who entered the demandes (or the adult pupil) accepts one or more
+    propositions answered oui, or refuses them all. Then R19/R20: the other representative is
+    asked; with nobody to ask the decision follows (R21); a refusal requires the interview (R22).
+    """
+    choisies = {int(pk) for pk in propositions}
+    papier = Papier(canal, pour, date_papier, reference_scan)  # a signed paper response
+    with transaction.atomic():
+        dossier = _verrouiller(dossier)
+        papier.exiger(user, dossier, signataire=True)
+        cible = _verifier_source(dossier, "repondre")
+        responsable = papier.responsable(user, dossier)
+        titulaire_id = dossier.titulaire_demandes_id
+        if responsable is not None and titulaire_id not in (None, responsable.pk):
+            raise Interdit(
+                _(
+                    "Le représentant qui a saisi les demandes répond en premier ; vous pourrez "
+                    "ensuite donner votre accord ou votre désaccord."
+                )
+            )
+        acceptables = {p.pk: p for p in propositions_acceptables(dossier)}
+        erreur = regles.verifier_reponse(accepte, choisies, set(acceptables))  # R17
+        if erreur:
+            raise TransitionRefusee(erreur)
+        reponse = ReponseFamille.objects.create(
+            dossier=dossier,
+            choix=ReponseFamille.Choix.ACCEPTE if accepte else ReponseFamille.Choix.REFUSE,
+            responsable=responsable,
+            compte=user,
+            repondu_le=timezone.now(),
+        )
+        reponse.propositions_acceptees.set([acceptables[pk] for pk in sorted(choisies)])
+        _changer_etat(
+            dossier,
+            user,
+            "repondre",
+            cible,
+            ip=ip,
+            details={
+                "choix": reponse.choix,
+                "responsable": responsable.pk if responsable else None,
+                "voies": [acceptables[pk].voie.code for pk in sorted(choisies)],
+                **papier.details(responsable),
+            },
+        )
+        if not accepte:
+            _entrer_en_entretien(dossier, user, Entretien.Motif.REFUS, ip)  # R22
+        elif not autres_representants(dossier, responsable.pk if responsable else None):
+            _decider_par_accord(dossier, user, reponse, ip)  # R20, R21
+    return dossier
+
+
+def conclure_accord(
+    dossier: Dossier,
+    user,
+    *,
+    d_accord: bool,
+    ip: str | None = None,
+    canal: str = Saisie.Canal.EN_LIGNE,
+    pour: Responsable | None = None,
+    date_papier=None,
+    reference_scan: str = "",
+) -> Dossier:
+    """R19: the other representative answers oui or non to the response. R20: once every
+    representative has answered: agreement → the decision (R21); disagreement → the interview
+    (R22). Silence is never agreement (X): only this call writes an Accord (or the school, from
+    the paper the other representative signed: `canal="etablissement"`, `pour=`)."""
+    papier = Papier(canal, pour, date_papier, reference_scan)
+    with transaction.atomic():
+        dossier = _verrouiller(dossier)
+        papier.exiger(user, dossier, signataire=True)
+        _verifier_source(dossier, "conclure_accord")
+        reponse = ReponseFamille.objects.get(dossier=dossier)
+        responsable = papier.responsable(user, dossier)
+        if responsable is None or responsable.pk == reponse.responsable_id:
+            raise Interdit(_("L'accord est donné par l'autre représentant légal."))
+        if Accord.objects.filter(dossier=dossier, responsable=responsable).exists():
+            raise TransitionRefusee(_("Vous avez déjà répondu."))
+        Accord.objects.create(
+            dossier=dossier, responsable=responsable, d_accord=d_accord, repondu_le=timezone.now()
+        )
+        attendus = {r.pk for r in autres_representants(dossier, reponse.responsable_id)}
+        accords = dict(
+            Accord.objects.filter(dossier=dossier).values_list("responsable_id", "d_accord")
+        )
+        if not d_accord:
+            _entrer_en_entretien(
+                dossier,
+                user,
+                Entretien.Motif.DESACCORD,
+                ip,
+                details={"responsable": responsable.pk, **papier.details(responsable)},
+            )
+        elif attendus <= set(accords) and all(accords[pk] for pk in attendus):
+            _decider_par_accord(
+                dossier,
+                user,
+                reponse,
+                ip,
+                details={"responsable": responsable.pk, **papier.details(responsable)},
+            )
+        else:
+            # A third legal representative has not answered yet: the state stays (R20).
+            _journaliser(
+                dossier,
+                user,
+                "accord_partiel",
+                ip=ip,
+                details={"responsable": responsable.pk, "d_accord": True},
+            )
+    return dossier
+
+
+def _decider_par_accord(dossier, user, reponse, ip, details=None) -> Decision:
+    cible = _verifier_source(dossier, "conclure_accord")
+    acceptees = list(reponse.propositions_acceptees.select_related("voie"))
+    decision = Decision.objects.create(
+        dossier=dossier,
+        option_pro=next((p.option_pro for p in acceptees if p.option_pro), ""),
+        conforme_a_la_demande=True,
+        prise_le=timezone.now(),
+    )
+    decision.voies.set([p.voie for p in acceptees])
+    _changer_etat(
+        dossier,
+        user,
+        "conclure_accord",
+        cible,
+        ip=ip,
+        details={**(details or {}), "voies": [p.voie.code for p in acceptees]},
+    )
+    courriels.DecisionPrise.envoyer(dossier=dossier)  # R21: each representative
+    return decision
+
+
+def _entrer_en_entretien(dossier, user, motif, ip, details=None) -> Entretien:
+    cible = _verifier_source(dossier, "exiger_entretien")
+    entretien = Entretien.objects.create(dossier=dossier, motif=motif)
+    _changer_etat(
+        dossier,
+        user,
+        "exiger_entretien",
+        cible,
+        ip=ip,
+        details={**(details or {}), "motif": motif},
+    )
+    courriels.EntretienRequis.envoyer(dossier=dossier)  # R22: each representative
+    return entretien
+
+
+def exiger_entretien(dossier: Dossier, user, ip: str | None = None) -> Dossier:
+    """X: after the response deadline, the head handles a dossier left without an answer (or
+    without the second representative's): the interview is required, logged and e-mailed."""
+    with transaction.atomic():
+        dossier = _verrouiller(dossier)
+        _exiger_direction(user, dossier)
+        _verifier_source(dossier, "exiger_entretien")
+        if timezone.now() < dossier.campagne.reponse_limite:
+            raise TransitionRefusee(
+                _("La date limite de réponse des familles n'est pas encore passée.")
+            )
+        _entrer_en_entretien(dossier, user, Entretien.Motif.SANS_REPONSE, ip)
+    return dossier
+
+
+def tenir_entretien(
+    dossier: Dossier,
+    user,
+    *,
+    tenu_le,
+    participants: str,
+    compte_rendu: str,
+    ip: str | None = None,
+) -> Entretien:
+    """R22: the head records the interview (date, participants, outcome)."""
+    with transaction.atomic():
+        dossier = _verrouiller(dossier)
+        _exiger_direction(user, dossier)
+        cible = _verifier_source(dossier, "tenir_entretien")
+        if not participants.strip() or not compte_rendu.strip():
+            raise TransitionRefusee(_("Indiquez les participants et l'issue de l'entretien."))
+        if tenu_le > timezone.now():
+            raise TransitionRefusee(
+                _("L'entretien ne peut pas être enregistré avant d'avoir eu lieu.")
+            )
+        entretien = Entretien.objects.filter(dossier=dossier, tenu_le__isnull=True).last()
+        if entretien is None:
+            entretien = Entretien(dossier=dossier, motif=Entretien.Motif.SANS_REPONSE)
+        entretien.tenu_le = tenu_le
+        entretien.participants = participants.strip()
+        entretien.compte_rendu = compte_rendu.strip()
+        entretien.conduit_par = user
+        entretien.save()
+        _changer_etat(
+            dossier,
+            user,
+            "tenir_entretien",
+            cible,
+            ip=ip,
+            details={"entretien": entretien.pk, "tenu_le": tenu_le.isoformat()},
+        )
+    return entretien
+
+
+def decider(
+    dossier: Dossier,
+    user,
+    *,
+    voies: Iterable[str],
+    option_pro: str = "",
+    motivation: str = "",
+    ip: str | None = None,
+) -> Decision:
+    """X: after the interview the head decides on the voie only, with a written motivation when
+    the decision differs from the request; the family then has 3 jours ouvrables to appeal."""
+    from .jours_ouvrables import DELAI_RECOURS_JOURS, date_limite_recours
+
+    codes = {c for c in voies if c}
+    with transaction.atomic():
+        dossier = _verrouiller(dossier)
+        _exiger_direction(user, dossier)
+        cible = _verifier_source(dossier, "decider")
+        demandees = voies_demandees(dossier)
+        erreur = regles.verifier_decision(codes, demandees, motivation)
+        if erreur:
+            raise TransitionRefusee(erreur)
+        catalogue = list(Voie.objects.filter(code__in=codes, actif=True))
+        if len(catalogue) != len(codes):
+            raise TransitionRefusee(_("Cette voie n'existe pas dans le catalogue."))
+        conforme = regles.decision_conforme(codes, demandees)
+        maintenant = timezone.now()
+        limite = None if conforme else date_limite_recours(timezone.localdate(maintenant))
+        decision = Decision.objects.create(
+            dossier=dossier,
+            option_pro=option_pro
+            if any(v.famille == regles.PROFESSIONNELLE for v in catalogue)
+            else "",
+            conforme_a_la_demande=conforme,
+            motivation=motivation.strip(),
+            entretien=Entretien.objects.filter(dossier=dossier).last(),
+            prise_par=user,
+            prise_le=maintenant,
+            date_limite_recours=limite,
+        )
+        decision.voies.set(catalogue)
+        _changer_etat(
+            dossier,
+            user,
+            "decider",
+            cible,
+            ip=ip,
+            details={
+                "voies": sorted(codes),
+                "conforme": conforme,
+                "date_limite_recours": limite.isoformat() if limite else None,
+            },
+        )
+        courriels.DecisionApresEntretien.envoyer(
+            dossier=dossier,
+            contexte={
+                "delai_recours_jours": DELAI_RECOURS_JOURS,
+                "date_limite_recours": limite,
+                "conforme": conforme,
+            },
+        )
+    return decision
+
+
+def decision_en_vigueur(dossier: Dossier) -> Decision | None:
+    return (
+        Decision.objects.filter(dossier=dossier)
+        .prefetch_related("voies")
+        .order_by("prise_le", "pk")
+        .last()
+    )
+
+
+def engager_recours(
+    dossier: Dossier, user, *, depose_le=None, maintien: bool = False, ip: str | None = None
+) -> Recours:
+    """R23: the school records the family's appeal to the commission d'appel (or its claim to the
+    maintien, X), within 3 jours ouvrables of a decision that differs from the request."""
+    with transaction.atomic():
+        dossier = _verrouiller(dossier)
+        _exiger_direction(user, dossier)
+        cible = _verifier_source(dossier, "engager_recours")
+        decision = decision_en_vigueur(dossier)
+        if decision is None or decision.conforme_a_la_demande:
+            raise TransitionRefusee(
+                _(
+                    "Seule une décision qui diffère de la demande de la famille peut faire "
+                    "l'objet d'un recours."
+                )
+            )
+        depose_le = depose_le or timezone.now()
+        if (
+            decision.date_limite_recours
+            and timezone.localdate(depose_le) > decision.date_limite_recours
+        ):
+            raise TransitionRefusee(
+                _("Le délai de recours de 3 jours ouvrables est dépassé (%(date)s).")
+                % {"date": decision.date_limite_recours.strftime("%d/%m/%Y")}
+            )
+        recours = Recours.objects.create(
+            dossier=dossier,
+            decision_contestee=decision,
+            depose_le=depose_le,
+            maintien=maintien,
+            enregistre_par=user,
+        )
+        _changer_etat(
+            dossier,
+            user,
+            "engager_recours",
+            cible,
+            ip=ip,
+            details={"recours": recours.pk, "decision": decision.pk, "maintien": maintien},
+        )
+    return recours
+
+
+def statuer_recours(
+    dossier: Dossier,
+    user,
+    *,
+    maintien: bool,
+    voie: str = "",
+    date_commission=None,
+    issue: str = "",
+    ip: str | None = None,
+) -> Decision:
+    """R23: the commission d'appel's decision (a voie), or the maintien in 2de (X, as of right),
+    becomes the decision in force; each representative is told."""
+    with transaction.atomic():
+        dossier = _verrouiller(dossier)
+        _exiger_direction(user, dossier)
+        cible = _verifier_source(dossier, "statuer_recours")
+        recours = Recours.objects.filter(dossier=dossier).order_by("pk").last()
+        voie_decidee = None
+        if not maintien:
+            voie_decidee = Voie.objects.filter(code=voie, actif=True).first()
+            if voie_decidee is None:
+                raise TransitionRefusee(
+                    _("Choisissez la voie décidée par la commission d'appel, ou le maintien.")
+                )
+            if date_commission is None:
+                raise TransitionRefusee(_("Indiquez la date de la commission d'appel."))
+        recours.maintien = maintien
+        recours.voie_decidee = voie_decidee
+        recours.date_commission = date_commission
+        recours.issue = issue.strip()
+        recours.save()
+        conforme = maintien or regles.decision_conforme(
+            {voie_decidee.code}, voies_demandees(dossier)
+        )
+        motivation = issue.strip() or (
+            _("Maintien en seconde, de droit.")
+            if maintien
+            else _("Décision de la commission d'appel.")
+        )
+        decision = Decision.objects.create(
+            dossier=dossier,
+            maintien=maintien,
+            conforme_a_la_demande=conforme,
+            motivation=motivation,
+            prise_par=user,
+            prise_le=timezone.now(),
+        )
+        if voie_decidee is not None:
+            decision.voies.set([voie_decidee])
+        _changer_etat(
+            dossier,
+            user,
+            "statuer_recours",
+            cible,
+            ip=ip,
+            details={
+                "recours": recours.pk,
+                "maintien": maintien,
+                "voie": voie_decidee.code if voie_decidee else None,
+            },
+        )
+        courriels.DecisionPrise.envoyer(dossier=dossier)
+    return decision
+
+
+# --- Conseil de classe: avis (R4), réponses et propositions (R16), publication -------------------
+# docs/conseil-de-classe.md. Entering an answer is not a transition (the dossier stays in
+# intentions_validees / voeux_valides until publication) but it is audited like one: each save
+# that changes something writes an Evenement listing what changed, before → after.
+
+
+@dataclass(frozen=True)
+class SaisieAvis:
+    """R4: what the council says on one intention."""
+
+    voeu_id: int
+    valeur: str
+    motif: str = ""
+    commentaire: str = ""
+    specialites: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class SaisieProposition:
+    """R16: oui / non on one demande (`voeu_id`), or a voie the family did not ask for
+    (`voeu_id` None, always oui)."""
+
+    voeu_id: int | None
+    voie_id: int
+    reponse: str
+    commentaire: str = ""
+    specialites: frozenset[int] = frozenset()
+
+
+SOURCE_SAISIE_CONSEIL = {
+    Phase.PROVISOIRE: Etat.INTENTIONS_VALIDEES,
+    Phase.DEFINITIVE: Etat.VOEUX_VALIDES,
+}
+
+
+def _exiger_conseil(user, dossier: Dossier, phase: str) -> None:
+    if not permissions.peut_saisir_conseil(user, dossier.eleve.division):
+        raise Interdit(
+            _(
+                "Seuls le professeur principal de la division et la direction saisissent les "
+                "réponses du conseil de classe."
+            )
+        )
+    if dossier.etat != SOURCE_SAISIE_CONSEIL[phase]:
+        # Entries can be corrected until publication, never after (R4, R16).
+        raise TransitionRefusee(
+            _("Les réponses du conseil ne peuvent plus être modifiées à cette étape (%(etat)s).")
+            % {"etat": dossier.get_etat_display()}
+        )
+
+
+def _conseil_de(dossier: Dossier, phase: str):
+    from orientation.campagnes.models import ConseilDivision
+
+    return ConseilDivision.objects.filter(
+        campagne_id=dossier.campagne_id, division_id=dossier.eleve.division_id, phase=phase
+    ).first()
+
+
+def _etat_avis(avis) -> dict:
+    return {
+        "valeur": avis.valeur,
+        "motif": avis.motif,
+        "commentaire": avis.commentaire,
+        "specialites": sorted(s.pk for s in avis.specialites_recommandees.all()),
+    }
+
+
+def reponses_completes(dossier: Dossier, phase: str) -> bool:
+    """Every intention has its avis (R4), every demande its oui / non (R16)."""
+    voeux = Voeu.objects.filter(dossier=dossier, phase=phase)
+    if not voeux.exists():
+        return False
+    if phase == Phase.PROVISOIRE:
+        return not voeux.filter(avis__isnull=True).exists()
+    return not voeux.filter(proposition__isnull=True).exists()
+
+
+def enregistrer_avis(dossier: Dossier, user, saisies: list[SaisieAvis], ip=None) -> Dossier:
+    """R4: the council's avis on the pupil's intentions, saved for this pupil only."""
+    from .models import Avis
+
+    with transaction.atomic():
+        dossier = _verrouiller(dossier)
+        _exiger_conseil(user, dossier, Phase.PROVISOIRE)
+        voeux = {
+            v.pk: v
+            for v in Voeu.objects.filter(dossier=dossier, phase=Phase.PROVISOIRE).select_related(
+                "voie"
+            )
+        }
+        existants = {
+            a.voeu_id: a
+            for a in Avis.objects.filter(voeu__in=voeux.keys()).prefetch_related(
+                "specialites_recommandees"
+            )
+        }
+        changements = []
+        for saisie in saisies:
+            if saisie.voeu_id not in voeux or saisie.valeur not in Avis.Valeur.values:
+                raise TransitionRefusee(_("Cet avis ne porte pas sur une intention de l'élève."))
+            erreur = regles.verifier_avis(saisie.valeur, saisie.motif)  # R4
+            if erreur:
+                raise TransitionRefusee(erreur)
+            avis = existants.get(saisie.voeu_id)
+            avant = _etat_avis(avis) if avis else None
+            apres = {
+                "valeur": saisie.valeur,
+                "motif": saisie.motif.strip(),
+                "commentaire": saisie.commentaire.strip(),
+                "specialites": sorted(saisie.specialites),
+            }
+            if avant == apres:
+                continue
+            if avis is None:
+                avis = Avis(voeu=voeux[saisie.voeu_id])
+            avis.valeur, avis.motif, avis.commentaire = (
+                apres["valeur"],
+                apres["motif"],
+                apres["commentaire"],
+            )
+            avis.saisi_par = user
+            avis.save()
+            avis.specialites_recommandees.set(apres["specialites"])
+            changements.append(
+                {"voie": voeux[saisie.voeu_id].voie.code, "avant": avant, "apres": apres}
+            )
+        if changements:
+            _journaliser(
+                dossier,
+                user,
+                "saisir_avis",
+                ip=ip,
+                details={"phase": Phase.PROVISOIRE, "changements": changements},
+            )
+            _publier_si_conseil_publie(dossier, Phase.PROVISOIRE, ip)
+    return dossier
+
+
+def _etat_proposition(p) -> dict:
+    return {
+        "reponse": p.reponse,
+        "commentaire": p.commentaire,
+        "specialites": sorted(s.pk for s in p.specialites_recommandees.all()),
+    }
+
+
+def enregistrer_propositions(
+    dossier: Dossier, user, saisies: list[SaisieProposition], ip=None
+) -> Dossier:
+    """R16: oui / non on each demande, the voies proposed that the family did not ask for; a
+    voie professionnelle request is recorded as an opinion on the passerelle (R11 X)."""
+    with transaction.atomic():
+        dossier = _verrouiller(dossier)
+        _exiger_conseil(user, dossier, Phase.DEFINITIVE)
+        voeux = {
+            v.pk: v
+            for v in Voeu.objects.filter(dossier=dossier, phase=Phase.DEFINITIVE).select_related(
+                "voie"
+            )
+        }
+        voies_demandees_ids = {v.voie_id for v in voeux.values()}
+        voies = Voie.objects.in_bulk([s.voie_id for s in saisies])
+        existantes = {
+            (p.voeu_id, p.voie_id): p
+            for p in Proposition.objects.filter(dossier=dossier).prefetch_related(
+                "specialites_recommandees"
+            )
+        }
+        gardees = set()
+        changements = []
+        for saisie in saisies:
+            voie = voies.get(saisie.voie_id)
+            if saisie.voeu_id is not None:
+                voeu = voeux.get(saisie.voeu_id)
+                if voeu is None or voeu.voie_id != saisie.voie_id:
+                    raise TransitionRefusee(_("Cette réponse ne porte pas sur une demande."))
+                if saisie.reponse not in Proposition.Reponse.values:
+                    raise TransitionRefusee(_("Répondez oui ou non."))
+            else:
+                if voie is None or saisie.voie_id in voies_demandees_ids:
+                    raise TransitionRefusee(
+                        _("Une proposition porte sur une voie que la famille n'a pas demandée.")
+                    )
+                if saisie.reponse != Proposition.Reponse.OUI:
+                    raise TransitionRefusee(_("Une voie proposée est toujours un « oui »."))
+            cle = (saisie.voeu_id, saisie.voie_id)
+            gardees.add(cle)
+            p = existantes.get(cle)
+            avant = _etat_proposition(p) if p else None
+            apres = {
+                "reponse": saisie.reponse,
+                "commentaire": saisie.commentaire.strip(),
+                "specialites": sorted(saisie.specialites),
+            }
+            if avant == apres:
+                continue
+            if p is None:
+                p = Proposition(dossier=dossier, voeu_id=saisie.voeu_id, voie=voie)
+                if saisie.voeu_id is not None:
+                    p.option_pro = voeux[saisie.voeu_id].option_pro
+            # R11 X: the council's answer on a voie professionnelle is a passerelle opinion.
+            p.passerelle = voie.famille == Voie.Famille.PROFESSIONNELLE
+            p.reponse, p.commentaire = apres["reponse"], apres["commentaire"]
+            p.saisi_par = user
+            p.save()
+            p.specialites_recommandees.set(apres["specialites"])
+            changements.append({"voie": voie.code, "avant": avant, "apres": apres})
+        for cle, p in existantes.items():
+            # A voie proposed earlier and no longer proposed is withdrawn.
+            if cle not in gardees and p.voeu_id is None:
+                changements.append(
+                    {"voie": p.voie.code, "avant": _etat_proposition(p), "apres": None}
+                )
+                p.delete()
+        if changements:
+            _journaliser(
+                dossier,
+                user,
+                "saisir_propositions",
+                ip=ip,
+                details={"phase": Phase.DEFINITIVE, "changements": changements},
+            )
+            _publier_si_conseil_publie(dossier, Phase.DEFINITIVE, ip)
+    return dossier
+
+
+def publier_propositions(
+    dossier: Dossier, user, ip: str | None = None, *, automatique: bool = False
+) -> Dossier:
+    """R16: the council's answers become visible to the family, who is told (X)."""
+    with transaction.atomic():
+        dossier = _verrouiller(dossier)
+        if not automatique:
+            _exiger_direction(user, dossier)
+        cible = _verifier_source(dossier, "publier_propositions")
+        _changer_etat(
+            dossier, user, "publier_propositions", cible, ip=ip, details={"phase": "definitive"}
+        )
+        courriels.ResultatsDisponibles.envoyer(
+            dossier=dossier, contexte={"phase": Phase.DEFINITIVE}
+        )
+    return dossier
+
+
+def _publier_dossier(dossier, user, phase, ip, automatique):
+    if phase == Phase.PROVISOIRE:
+        return publier_avis(dossier, user, ip, automatique=automatique)
+    return publier_propositions(dossier, user, ip, automatique=automatique)
+
+
+def _publier_si_conseil_publie(dossier: Dossier, phase: str, ip) -> None:
+    """A pupil completed after the division's publication is published at once (the council's
+    date has passed: R4, R16 allow it), so nobody waits for a second publication."""
+    conseil = _conseil_de(dossier, phase)
+    if conseil is not None and conseil.publie_le and reponses_completes(dossier, phase):
+        _publier_dossier(dossier, None, phase, ip, automatique=True)
+
+
+def publier_conseil(conseil, user, ip=None, *, automatique: bool = False, now=None) -> int:
+    """R4, R16: publish a division's council results: every dossier whose answers are complete
+    moves to avis_publie / propositions_publiees and the family gets the e-mail (X). Refused
+    before the day after the council. Returns the number of dossiers published."""
+    from orientation.campagnes.models import ConseilDivision
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        conseil = (
+            ConseilDivision.objects.select_for_update(of=("self",))
+            .select_related("campagne", "division")
+            .get(pk=conseil.pk)
+        )
+        if not automatique and not permissions.est_direction(
+            user, conseil.campagne.etablissement_id
+        ):
+            raise Interdit(_("Seule la direction de l'établissement publie les résultats."))
+        if not regles.publication_possible(conseil.date_conseil, timezone.localdate(now)):
+            raise TransitionRefusee(
+                _("Les résultats ne peuvent être publiés qu'à partir du lendemain du conseil.")
+            )
+        source = SOURCE_SAISIE_CONSEIL[conseil.phase]
+        dossiers = Dossier.objects.filter(
+            campagne_id=conseil.campagne_id, eleve__division_id=conseil.division_id, etat=source
+        ).order_by("pk")
+        publies = 0
+        for dossier in dossiers:
+            if reponses_completes(dossier, conseil.phase):
+                _publier_dossier(dossier, user, conseil.phase, ip, automatique)
+                publies += 1
+        if conseil.publie_le is None:
+            conseil.publie_le = now
+            conseil.save(update_fields=["publie_le"])
+    return publies
+
+
+def publier_conseils_echus(now=None) -> int:
+    """The automatic publication (Campagne.publication = automatique): every council whose next
+    day has come and that is not published yet. Run by `manage.py publier_resultats` and the
+    periodic task; idempotent."""
+    from datetime import timedelta
+
+    from orientation.campagnes.models import ConseilDivision
+
+    now = now or timezone.now()
+    veille = timezone.localdate(now) - timedelta(days=1)
+    total = 0
+    conseils = ConseilDivision.objects.filter(
+        publie_le__isnull=True,
+        date_conseil__lte=veille,
+        campagne__publication=Campagne.Publication.AUTOMATIQUE,
+    ).order_by("date_conseil", "pk")
+    for conseil in conseils:
+        total += publier_conseil(conseil, None, automatique=True, now=now)
+    return total

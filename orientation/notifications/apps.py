@@ -4,14 +4,15 @@ from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 
 
-def _semer_balayage(sender, using="default", **kwargs):
-    # `migrate` runs at every deployment: it plants the first periodic sweep, which then
-    # reschedules itself, so the db_worker alone keeps the sweep going (docs/deploiement.md).
-    from .tasks import planifier_balayage
+def _planter_taches_periodiques(sender, using="default", **kwargs):
+    # `migrate` runs at every deployment: it plants the first run of each periodic job (the
+    # e-mail sweep, the councils' publication, R15's summaries), which then reschedules itself,
+    # so the db_worker alone keeps them going (orientation/periodiques.py, docs/deploiement.md).
+    from orientation.periodiques import planter_tout
 
     try:
         with transaction.atomic(using=using):
-            planifier_balayage()
+            planter_tout()
     except DatabaseError:
         pass  # a partial migrate: the task table is not there yet
 
@@ -25,4 +26,4 @@ class NotificationsConfig(AppConfig):
         # Each domain app declares its events in its own `courriels` module (ARCHITECTURE.md
         # rule 6); notifications imports none of them by name.
         autodiscover_modules("courriels")
-        post_migrate.connect(_semer_balayage, sender=self)
+        post_migrate.connect(_planter_taches_periodiques, sender=self)

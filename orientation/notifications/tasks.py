@@ -31,6 +31,8 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
+from orientation.periodiques import base_de_donnees, periodique, replanifier
+
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -166,19 +168,13 @@ def reessayer(row: Notification) -> bool:
 # --- The sweep -------------------------------------------------------------------------------
 
 
-def _backend_base_de_donnees():
-    from django_tasks_db.backend import DatabaseBackend
-
-    return isinstance(envoyer_notification.get_backend(), DatabaseBackend)
-
-
 def taches_vivantes(ids: list[str], seuil) -> set[str]:
     """Among these task ids, those still waiting in the queue or running since after `seuil`.
 
     Only the database backend can tell; with another backend every task counts as lost, and a
     task run twice is harmless anyway (the claim)."""
     ids = [i for i in ids if i]
-    if not ids or not _backend_base_de_donnees():
+    if not ids or not base_de_donnees(envoyer_notification):
         return set()
     from django_tasks_db.models import DBTaskResult
 
@@ -245,22 +241,9 @@ def relancer(maintenant=None, limite: int = 5000) -> int:
     return relancees
 
 
+@periodique(lambda: _bail())
 @task()
 def balayer_notifications() -> int:
     # Plan the next sweep first, so that a crash during this one does not end the chain.
-    planifier_balayage()
+    replanifier(balayer_notifications)
     return relancer()
-
-
-def planifier_balayage():
-    """Keep exactly one future sweep in the queue (database backend only; elsewhere run the
-    `relancer_notifications` command from cron). Returns the task's id, or None."""
-    if not _backend_base_de_donnees():
-        return None
-    from django_tasks_db.models import DBTaskResult
-
-    chemin = balayer_notifications.module_path
-    if DBTaskResult.objects.filter(task_path=chemin, status="READY").exists():
-        return None
-    quand = timezone.now() + _bail()
-    return str(balayer_notifications.using(run_after=quand).enqueue().id)

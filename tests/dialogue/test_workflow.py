@@ -471,7 +471,58 @@ ATTENDU = {
 }
 
 
-def _jouer(transition, dossier, responsable, chef):
+FAMILLE = {"valider_intentions", "valider_demandes", "accuser_reception", "repondre"}
+
+
+def _preparer(dossier, r1, etat):
+    """What each state after the council implies, so that only the state decides (R17–R23)."""
+    from orientation.dialogue.models import Decision, Proposition, Recours, ReponseFamille
+
+    if etat == Etat.REPONSE_FAMILLE:
+        reponse = ReponseFamille.objects.create(
+            dossier=dossier, choix="accepte", responsable=r1, repondu_le=timezone.now()
+        )
+        reponse.propositions_acceptees.set(Proposition.objects.filter(voie__code="STMG"))
+    if etat in (Etat.DECIDE, Etat.RECOURS):
+        decision = Decision.objects.create(
+            dossier=dossier,
+            conforme_a_la_demande=False,
+            motivation="Résultats insuffisants.",
+            prise_le=timezone.now(),
+            date_limite_recours=timezone.localdate() + datetime.timedelta(days=5),
+        )
+        if etat == Etat.RECOURS:
+            Recours.objects.create(
+                dossier=dossier, decision_contestee=decision, depose_le=timezone.now()
+            )
+
+
+def _jouer(transition, dossier, responsable, chef, autre=None):
+    from orientation.dialogue.models import Proposition
+
+    if transition == "repondre":
+        oui = Proposition.objects.filter(dossier=dossier, voie__code="STMG")
+        return workflow.repondre(
+            dossier, responsable.user, accepte=True, propositions=[p.pk for p in oui]
+        )
+    if transition == "conclure_accord":
+        return workflow.conclure_accord(dossier, autre.user, d_accord=True)
+    if transition == "exiger_entretien":
+        return workflow.exiger_entretien(dossier, chef)
+    if transition == "tenir_entretien":
+        return workflow.tenir_entretien(
+            dossier,
+            chef,
+            tenu_le=timezone.now() - datetime.timedelta(hours=1),
+            participants="La mère, l'élève, le chef d'établissement",
+            compte_rendu="Désaccord maintenu.",
+        )
+    if transition == "decider":
+        return workflow.decider(dossier, chef, voies=["STMG"])
+    if transition == "engager_recours":
+        return workflow.engager_recours(dossier, chef)
+    if transition == "statuer_recours":
+        return workflow.statuer_recours(dossier, chef, maintien=True)
     if transition == "valider_intentions":
         return valider_voeux(dossier, responsable.user, Phase.PROVISOIRE, INTENTIONS)
     if transition == "valider_demandes":
@@ -492,22 +543,39 @@ def test_la_table_des_transitions_est_celle_attendue():
 
 @pytest.mark.parametrize("etat", Etat.values)
 @pytest.mark.parametrize(
-    "transition", ["valider_intentions", "publier_avis", "accuser_reception", "valider_demandes"]
+    "transition",
+    [
+        "valider_intentions",
+        "publier_avis",
+        "accuser_reception",
+        "valider_demandes",
+        "repondre",
+        "conclure_accord",
+        "exiger_entretien",
+        "tenir_entretien",
+        "decider",
+        "engager_recours",
+        "statuer_recours",
+    ],
 )
 def test_matrice_des_transitions(transition, etat, chef_de):
     # The window of the phase concerned is open, the actor has the right: only the state decides.
     definitive = transition == "valider_demandes"
     campagne = CampagneFactory(definitive_ouverte=definitive)
-    dossier, (r1, _r2) = famille(campagne, etat=etat)
+    if transition == "exiger_entretien":  # X: the head acts once the response deadline passed
+        campagne.reponse_limite = timezone.now() - datetime.timedelta(days=1)
+        campagne.save()
+    dossier, (r1, r2) = famille(campagne, etat=etat)
+    _preparer(dossier, r1, etat)
     chef = chef_de(dossier)
     avant = traces(dossier)
     cible = ATTENDU.get((transition, etat))
     if cible is None:
         with pytest.raises(TransitionRefusee):
-            _jouer(transition, dossier, r1, chef)
+            _jouer(transition, dossier, r1, chef, r2)
         assert traces(dossier) == avant
         return
-    _jouer(transition, dossier, r1, chef)
+    _jouer(transition, dossier, r1, chef, r2)
     dossier.refresh_from_db()
     assert dossier.etat == cible
     evenement = Evenement.objects.filter(dossier=dossier).get()
@@ -515,5 +583,5 @@ def test_matrice_des_transitions(transition, etat, chef_de):
         transition,
         etat,
         cible,
-        chef if transition == "publier_avis" else r1.user,
+        r1.user if transition in FAMILLE else r2.user if transition == "conclure_accord" else chef,
     )

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from orientation.dialogue.courriels import DecisionPrise, EntretienRequis
 from orientation.notifications import tasks
 from orientation.notifications.models import Notification
+from orientation.periodiques import replanifier
 from tests.factories import famille
 
 pytestmark = [
@@ -207,8 +208,8 @@ def test_reessayer_relance_une_ligne_en_echec(serveur_smtp):
 def test_le_balayage_periodique_se_replanifie_et_reste_unique():
     DBTaskResult.objects.all().delete()
     chemin = tasks.balayer_notifications.module_path
-    assert tasks.planifier_balayage() is not None
-    assert tasks.planifier_balayage() is None  # already planned: no second chain
+    assert replanifier(tasks.balayer_notifications) is not None
+    assert replanifier(tasks.balayer_notifications) is None  # already planned: no second chain
     assert DBTaskResult.objects.filter(task_path=chemin).count() == 1
     rendre_pretes()
     worker()
@@ -232,11 +233,15 @@ def test_commande_relancer_notifications(serveur_smtp, settings):
     assert len(serveur_smtp.messages) == 1
 
 
-def test_migrate_plante_le_balayage_periodique():
-    from orientation.notifications.apps import _semer_balayage
+def test_migrate_plante_chaque_tache_periodique_une_fois():
+    from orientation.notifications.apps import _planter_taches_periodiques
 
     DBTaskResult.objects.all().delete()
-    _semer_balayage(sender=None)
-    _semer_balayage(sender=None)  # every deployment runs migrate: still one chain
-    chemin = tasks.balayer_notifications.module_path
-    assert DBTaskResult.objects.filter(task_path=chemin, status="READY").count() == 1
+    _planter_taches_periodiques(sender=None)
+    _planter_taches_periodiques(sender=None)  # every deployment runs migrate: still one chain
+    pretes = DBTaskResult.objects.filter(status="READY")
+    assert sorted(pretes.values_list("task_path", flat=True)) == [
+        "orientation.dialogue.tasks.publier_resultats",
+        "orientation.dialogue.tasks.recapituler_sessions",
+        "orientation.notifications.tasks.balayer_notifications",
+    ]

@@ -13,6 +13,33 @@ from orientation.campagnes.models import Specialite, Voie
 from .dossier import Dossier
 from .voeu import OptionPro, Voeu
 
+# The states in which the council's answers are visible to the family (R4, R16): the dossier left
+# the entry states by publication (workflow.publier_avis / publier_propositions).
+ETATS_AVIS_PUBLIES = (
+    "avis_publie",
+    "avis_accuse",
+    "voeux_valides",
+    "propositions_publiees",
+    "reponse_famille",
+    "entretien_requis",
+    "entretien_tenu",
+    "recours",
+    "decide",
+)
+ETATS_PROPOSITIONS_PUBLIEES = ETATS_AVIS_PUBLIES[3:]  # from propositions_publiees on
+
+
+class AvisQuerySet(models.QuerySet):
+    def publies(self):
+        """R4: only published avis; every family page reads avis through this."""
+        return self.filter(voeu__dossier__etat__in=ETATS_AVIS_PUBLIES)
+
+
+class PropositionQuerySet(models.QuerySet):
+    def publiees(self):
+        """R16: only published answers; every family page reads propositions through this."""
+        return self.filter(dossier__etat__in=ETATS_PROPOSITIONS_PUBLIEES)
+
 
 class Avis(models.Model):
     """R4: the 2nd-term council's avis on one intention."""
@@ -36,6 +63,8 @@ class Avis(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     saisi_le = models.DateTimeField(_("saisi le"), auto_now=True)
+
+    objects = AvisQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("avis provisoire")
@@ -74,6 +103,8 @@ class Proposition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     saisi_le = models.DateTimeField(_("saisi le"), auto_now=True)
+
+    objects = PropositionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("réponse du conseil de classe")

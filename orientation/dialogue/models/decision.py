@@ -77,6 +77,7 @@ class Entretien(models.Model):
     motif = models.CharField(_("motif"), max_length=20, choices=Motif.choices)
     prevu_le = models.DateTimeField(_("prévu le"), null=True, blank=True)
     tenu_le = models.DateTimeField(_("tenu le"), null=True, blank=True)
+    participants = models.TextField(_("participants"), blank=True)
     compte_rendu = models.TextField(_("compte rendu"), blank=True)
     conduit_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

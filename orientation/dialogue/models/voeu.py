@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orientation.campagnes.models import Phase, Specialite, Voie
@@ -75,7 +76,7 @@ class Saisie(models.Model):
 
     class Canal(models.TextChoices):
         EN_LIGNE = "en_ligne", _("en ligne")
-        # For later: the school enters a paper fiche on the family's behalf.
+        # The school enters a paper fiche on the family's behalf (docs/saisie-papier.md).
         ETABLISSEMENT = "etablissement", _("saisi par l'établissement")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="saisies")
@@ -104,6 +105,10 @@ class Saisie(models.Model):
     )
     nb_validations = models.PositiveIntegerField(_("nombre de validations"), default=1)
     empreinte = models.CharField(max_length=64, blank=True)
+    # Canal "établissement" (docs/saisie-papier.md): the date the family wrote on the paper fiche
+    # and where its scan is filed; who typed it in is `valide_par_compte`.
+    date_papier = models.DateField(_("date portée sur la fiche papier"), null=True, blank=True)
+    reference_scan = models.CharField(_("référence du scan"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("saisie validée")
@@ -114,3 +119,20 @@ class Saisie(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id} — {self.get_phase_display()}"
+
+    @property
+    def mention_canal(self) -> str:
+        """What the family reads next to a list the school entered; "" for an online entry."""
+        if self.canal != self.Canal.ETABLISSEMENT:
+            return ""
+        from django.utils import formats
+
+        mention = _("Saisi par l'établissement le %(date)s") % {
+            "date": formats.date_format(timezone.localtime(self.valide_le), "j F Y")
+        }
+        if self.date_papier:
+            mention = _("%(mention)s, d'après la fiche papier du %(date)s") % {
+                "mention": mention,
+                "date": formats.date_format(self.date_papier, "j F Y"),
+            }
+        return f"{mention}."

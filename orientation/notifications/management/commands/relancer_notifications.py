@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from orientation.notifications.tasks import planifier_balayage, relancer
+from orientation.notifications.tasks import balayer_notifications, relancer
+from orientation.periodiques import replanifier
 
 
 class Command(BaseCommand):
@@ -17,5 +18,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, limite, **options):
         nombre = relancer(limite=limite)
-        planifier_balayage()
+        replanifier(balayer_notifications)
         self.stdout.write(f"{nombre} courriel(s) relancé(s).")

@@ -1,0 +1,1 @@
+"""The pages of the fiche dialogue, split by audience (ARCHITECTURE.md rule 2)."""
