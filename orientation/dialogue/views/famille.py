@@ -1,0 +1,304 @@
+"""The family's pages (docs/parcours-famille.md): the dossier of a child with every phase read-only,
+the wish form (R8–R12), the récapitulatif of a validated list (R12), the acknowledgement of the
+provisional avis (R5, R6).
+
+Every lookup goes through `Dossier.objects.for_user()`: another family's dossier is a 404. Only the
+legal representatives (or the adult pupil) act; the pupil and the other representative read.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from orientation.accounts import permissions
+from orientation.campagnes import calendrier
+from orientation.campagnes.models import Phase
+
+from .. import workflow
+from ..forms import Ligne, VoeuxForm, appliquer_action, lignes_depuis_post, lignes_depuis_voeux
+from ..models import Dossier, Etat, Saisie, Voeu
+
+# The URL segment of each phase's list.
+PHASES = {"intentions": Phase.PROVISOIRE, "demandes": Phase.DEFINITIVE}
+SEGMENTS = {v: k for k, v in PHASES.items()}
+TRANSITION = {Phase.PROVISOIRE: "valider_intentions", Phase.DEFINITIVE: "valider_demandes"}
+
+
+def _ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+def _dossier(request, pk: int) -> Dossier:
+    """R2: the user's own child (or themself); staff use their own pages."""
+    dossier = get_object_or_404(
+        Dossier.objects.for_user(request.user).select_related(
+            "campagne__etablissement",
+            "eleve__division",
+            "titulaire_intentions__user",
+            "titulaire_demandes__user",
+            "avis_accuse_par",
+        ),
+        pk=pk,
+    )
+    if not (
+        permissions.est_representant_legal(request.user, dossier.eleve)
+        or dossier.eleve.user_id == request.user.pk
+    ):
+        raise Http404
+    return dossier
+
+
+def _phase(segment: str) -> str:
+    if segment not in PHASES:
+        raise Http404
+    return PHASES[segment]
+
+
+def fenetre(campagne, phase: str, now=None) -> str:
+    """R1: the sentence saying whether the window is open, when it opens or when it closed."""
+    now = now or timezone.now()
+    debut, fin = campagne.fenetre(phase)
+    if campagne.saisie_ouverte(phase, now):
+        if campagne.forcage == "ouvert" and not debut <= now < fin:
+            return _("L'établissement a rouvert la saisie.")
+        return _("La saisie est ouverte jusqu'au %(fin)s.") % {"fin": calendrier.echeance(fin)}
+    if campagne.forcage == "ferme" and debut <= now < fin:
+        return _("L'établissement a fermé la saisie : les choix sont en lecture seule.")
+    if now < debut:
+        return _("La saisie ouvrira le %(debut)s.") % {"debut": calendrier.moment(debut)}
+    return _("La saisie est close depuis le %(fin)s : les choix sont en lecture seule.") % {
+        "fin": calendrier.echeance(fin)
+    }
+
+
+def peut_saisir(user, dossier: Dossier, phase: str) -> tuple[bool, str]:
+    """Whether `user` may change `phase`'s list now, and if not, why (a French sentence)."""
+    if not permissions.agit_pour_la_famille(user, dossier.eleve):
+        return False, _("Seuls vos représentants légaux peuvent saisir les choix.")
+    if phase == Phase.DEFINITIVE and dossier.etat == Etat.AVIS_PUBLIE:
+        # R6: whoever comes for the definitive phase acknowledges the avis first.
+        return False, _("Accusez d'abord réception de l'avis provisoire du conseil de classe.")
+    if dossier.etat not in workflow.TRANSITIONS[TRANSITION[phase]][0]:
+        return False, _("Cette liste ne peut plus être modifiée à cette étape.")
+    if not dossier.campagne.saisie_ouverte(phase):
+        return False, fenetre(dossier.campagne, phase)
+    titulaire = dossier.titulaire(phase)
+    if titulaire is not None and titulaire.user_id != user.pk:
+        # R7: the first representative to validate holds the entry right.
+        return False, _(
+            "Les choix ont été validés par l'autre représentant légal : lui seul peut les "
+            "modifier. Vous pouvez les consulter."
+        )
+    return True, ""
+
+
+def _voeux(dossier: Dossier, phase: str) -> list[Voeu]:
+    return list(
+        Voeu.objects.filter(dossier=dossier, phase=phase)
+        .select_related("voie", "avis")
+        .prefetch_related("specialites", "avis__specialites_recommandees")
+        .order_by("rang")
+    )
+
+
+def _auteur(saisie: Saisie | None) -> str:
+    """R7: who entered the list, as the family reads it."""
+    if saisie is None:
+        return ""
+    if saisie.valide_par is not None:
+        return f"{saisie.valide_par.prenom} {saisie.valide_par.nom}".strip()
+    if saisie.valide_par_compte is not None:
+        return saisie.valide_par_compte.get_full_name() or saisie.valide_par_compte.username
+    return ""
+
+
+def _bloc_phase(request, dossier: Dossier, phase: str, saisies: dict) -> dict:
+    saisie = saisies.get(phase)
+    modifiable, raison = peut_saisir(request.user, dossier, phase)
+    return {
+        "phase": phase,
+        "segment": SEGMENTS[phase],
+        "url_saisie": reverse(f"dialogue:famille_{SEGMENTS[phase]}", args=[dossier.pk]),
+        "titre": _("Intentions d'orientation (phase provisoire)")
+        if phase == Phase.PROVISOIRE
+        else _("Demandes d'orientation définitives"),
+        "voeux": _voeux(dossier, phase),
+        "saisie": saisie,
+        "auteur": _auteur(saisie),
+        "fenetre": fenetre(dossier.campagne, phase),
+        "modifiable": modifiable,
+        "raison": raison,
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def dossier(request, pk):
+    """Every phase of the child's dossier: what is expected, who entered what and when (R7), the
+    provisional avis and its acknowledgement (R4, R5), read-only outside the window (R1)."""
+    dossier = _dossier(request, pk)
+    saisies = {
+        s.phase: s
+        for s in Saisie.objects.filter(dossier=dossier).select_related(
+            "valide_par", "valide_par_compte"
+        )
+    }
+    avis_visible = dossier.etat not in (Etat.INTENTIONS_OUVERTES, Etat.INTENTIONS_VALIDEES)
+    return render(
+        request,
+        "dialogue/famille/dossier.html",
+        {
+            "page_title": _("Fiche dialogue de %(prenom)s") % {"prenom": dossier.eleve.prenom},
+            "dossier": dossier,
+            "provisoire": _bloc_phase(request, dossier, Phase.PROVISOIRE, saisies),
+            "definitive": _bloc_phase(request, dossier, Phase.DEFINITIVE, saisies),
+            "avis_visible": avis_visible,
+            "accuse_par": (
+                dossier.avis_accuse_par.get_full_name() or dossier.avis_accuse_par.username
+            )
+            if dossier.avis_accuse_par
+            else "",
+            "peut_accuser": dossier.etat == Etat.AVIS_PUBLIE
+            and permissions.agit_pour_la_famille(request.user, dossier.eleve),
+            "definitive_visible": dossier.etat
+            not in (Etat.INTENTIONS_OUVERTES, Etat.INTENTIONS_VALIDEES, Etat.AVIS_PUBLIE)
+            or Phase.DEFINITIVE in saisies,
+        },
+    )
+
+
+def _lignes_initiales(dossier: Dossier, phase: str) -> list[Ligne]:
+    lignes = lignes_depuis_voeux(_voeux(dossier, phase))
+    if not lignes and phase == Phase.DEFINITIVE:
+        # The demandes start from the intentions, which the family adjusts.
+        lignes = lignes_depuis_voeux(_voeux(dossier, Phase.PROVISOIRE))
+    return lignes or [Ligne()]
+
+
+def _page_voeux(request, dossier, phase, form, status=200, modifie=False):
+    return render(
+        request,
+        "dialogue/famille/voeux.html",
+        {
+            "page_title": _("Intentions d'orientation")
+            if phase == Phase.PROVISOIRE
+            else _("Demandes d'orientation définitives"),
+            "dossier": dossier,
+            "phase": phase,
+            "segment": SEGMENTS[phase],
+            "form": form,
+            "rangees": form.rangees(),
+            "peut_ajouter": len(form.lignes_saisies) < workflow.regles.MAX_VOEUX,
+            "max_voeux": workflow.regles.MAX_VOEUX,
+            "campagne": dossier.campagne,
+            "fenetre": fenetre(dossier.campagne, phase),
+            "modifie": modifie,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def voeux(request, pk, segment):
+    """The wish form. Buttons other than "Valider" only change the working list (R12)."""
+    phase = _phase(segment)
+    dossier = _dossier(request, pk)
+    if not permissions.agit_pour_la_famille(request.user, dossier.eleve):
+        raise PermissionDenied(_("Seuls vos représentants légaux peuvent saisir les choix."))
+    modifiable, raison = peut_saisir(request.user, dossier, phase)
+    if not modifiable:
+        messages.info(request, raison)
+        return redirect("dialogue:famille_dossier", pk=dossier.pk)
+    campagne = dossier.campagne
+    if request.method == "GET":
+        form = VoeuxForm(_lignes_initiales(dossier, phase), campagne=campagne, phase=phase)
+        return _page_voeux(request, dossier, phase, form.sans_erreurs())
+
+    lignes = lignes_depuis_post(request.POST)
+    action = request.POST.get("action", "")
+    if action != "valider":
+        lignes = appliquer_action(lignes, action)
+        form = VoeuxForm(lignes, campagne=campagne, phase=phase).sans_erreurs()
+        return _page_voeux(request, dossier, phase, form, modifie=True)
+
+    form = VoeuxForm(lignes, campagne=campagne, phase=phase).sans_erreurs()
+    try:
+        validation = workflow.valider_voeux(
+            dossier, request.user, phase, form.voeux(), ip=_ip(request)
+        )
+    except workflow.VoeuxInvalides as exc:
+        form.erreurs_des_regles(exc.erreurs)  # R8–R11, next to their field
+        return _page_voeux(request, dossier, phase, form, status=400, modifie=True)
+    except workflow.Interdit as exc:
+        # R7: the other representative validated first (maybe a second ago).
+        messages.error(request, exc.message)
+        return redirect("dialogue:famille_dossier", pk=dossier.pk)
+    except workflow.TransitionRefusee as exc:
+        form.add_error(None, exc.message)
+        return _page_voeux(request, dossier, phase, form, status=400, modifie=True)
+    workflow.noter_modification(request.session, validation)  # R15
+    if validation.modifie:
+        messages.success(
+            request,
+            _("Vos choix sont validés. Un courriel de confirmation vous est envoyé."),
+        )
+    else:
+        messages.info(request, _("Ces choix étaient déjà validés : rien n'a changé."))
+    return redirect("dialogue:famille_recapitulatif", pk=dossier.pk, segment=SEGMENTS[phase])
+
+
+@login_required
+@require_http_methods(["GET"])
+def recapitulatif(request, pk, segment):
+    """R12: what was validated, by whom and when."""
+    phase = _phase(segment)
+    dossier = _dossier(request, pk)
+    saisie = (
+        Saisie.objects.filter(dossier=dossier, phase=phase)
+        .select_related("valide_par", "valide_par_compte")
+        .first()
+    )
+    if saisie is None:
+        messages.info(request, _("Aucun choix n'a encore été validé pour cette phase."))
+        return redirect("dialogue:famille_dossier", pk=dossier.pk)
+    modifiable, _raison = peut_saisir(request.user, dossier, phase)
+    return render(
+        request,
+        "dialogue/famille/recapitulatif.html",
+        {
+            "page_title": _("Récapitulatif des choix validés"),
+            "dossier": dossier,
+            "phase": phase,
+            "segment": segment,
+            "voeux": _voeux(dossier, phase),
+            "saisie": saisie,
+            "auteur": _auteur(saisie),
+            "modifiable": modifiable,
+            "fenetre": fenetre(dossier.campagne, phase),
+        },
+    )
+
+
+@login_required
+@require_POST
+def accuse(request, pk):
+    """R5, R6: whoever comes first acknowledges the provisional avis."""
+    dossier = _dossier(request, pk)
+    try:
+        workflow.accuser_reception(dossier, request.user, ip=_ip(request))
+    except workflow.Interdit as exc:
+        raise PermissionDenied(exc.message) from exc
+    except workflow.TransitionRefusee as exc:
+        messages.info(request, exc.message)
+        return redirect("dialogue:famille_dossier", pk=dossier.pk)
+    messages.success(request, _("Vous avez accusé réception de l'avis provisoire du conseil."))
+    return redirect("dialogue:famille_dossier", pk=dossier.pk)
