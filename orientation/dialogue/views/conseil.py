@@ -1,0 +1,328 @@
+"""The class council's grid (R4, R16; docs/conseil-de-classe.md): one page per division and
+phase, one form per pupil, filled by the professeur principal during the meeting; the direction
+publishes the results. The secrétariat reads.
+
+Lookups: the division must be one the user may read (professeur principal of it, direction or
+secrétariat of its school), else 404; entering goes through workflow.enregistrer_avis /
+enregistrer_propositions, which check `peut_saisir_conseil` again under the row lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from orientation.accounts import permissions
+from orientation.campagnes.models import ConseilDivision, Phase, Specialite, Voie
+from orientation.etablissements.models import Division
+
+from .. import forms_conseil, regles, workflow
+from ..models import Avis, Dossier, Proposition, Voeu
+
+PHASES = {"provisoire": Phase.PROVISOIRE, "definitive": Phase.DEFINITIVE}
+
+
+def _ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+@dataclass
+class Reponse:
+    """One voeu of the grid with what the council said (or what was just typed)."""
+
+    voeu: Voeu
+    valeur: str = ""
+    motif: str = ""
+    commentaire: str = ""
+    specialites: set[int] = field(default_factory=set)
+    saisi_par: str = ""
+    saisi_le: object = None
+    erreurs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def est_generale(self) -> bool:
+        return self.voeu.voie.famille == Voie.Famille.GENERALE
+
+    @property
+    def est_pro(self) -> bool:
+        return self.voeu.voie.famille == Voie.Famille.PROFESSIONNELLE
+
+
+@dataclass
+class Ligne:
+    dossier: Dossier
+    reponses: list[Reponse]
+    modifiable: bool
+    # Definitive phase: each voie the family did not ask for, whether the council proposes it,
+    # and the spécialités it recommends with it (1re générale).
+    proposables: list[tuple[Voie, bool, set[int]]] = field(default_factory=list)
+    erreur: str = ""
+
+    @property
+    def sans_saisie(self) -> bool:
+        return not self.reponses
+
+    @property
+    def a_des_propositions(self) -> bool:
+        return any(proposee for _voie, proposee, _spe in self.proposables)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.reponses) and all(r.valeur for r in self.reponses)
+
+
+def _nom(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _division(request, division_pk: int, phase: str):
+    if phase not in PHASES:
+        raise Http404
+    division = get_object_or_404(Division.objects.select_related("etablissement"), pk=division_pk)
+    if not (
+        permissions.peut_saisir_conseil(request.user, division)
+        or permissions.lit_toute_l_ecole(request.user, division.etablissement_id)
+    ):
+        raise Http404
+    campagne = division.etablissement.campagnes.order_by("-annee").first()
+    if campagne is None:
+        raise Http404
+    return division, campagne, PHASES[phase]
+
+
+def _dossiers(division, campagne, phase, pk=None):
+    """The pupils of the division with their voeux and the council's answers: a fixed number of
+    queries whatever the division's size."""
+    voeux = Voeu.objects.filter(phase=phase).select_related("voie").prefetch_related("specialites")
+    if phase == Phase.PROVISOIRE:
+        voeux = voeux.select_related("avis__saisi_par").prefetch_related(
+            "avis__specialites_recommandees"
+        )
+    else:
+        voeux = voeux.select_related("proposition__saisi_par").prefetch_related(
+            "proposition__specialites_recommandees"
+        )
+    qs = (
+        Dossier.objects.filter(
+            campagne=campagne, eleve__division=division, eleve__date_sortie__isnull=True
+        )
+        .select_related("eleve")
+        .prefetch_related(Prefetch("voeux", queryset=voeux.order_by("rang"), to_attr="voeux_lus"))
+        .order_by("eleve__nom", "eleve__prenom", "pk")
+    )
+    if phase == Phase.DEFINITIVE:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "propositions",
+                queryset=Proposition.objects.filter(voeu__isnull=True).prefetch_related(
+                    "specialites_recommandees"
+                ),
+                to_attr="proposees_lues",
+            )
+        )
+    if pk is not None:
+        qs = qs.filter(pk=pk)
+    return list(qs)
+
+
+def _ligne(dossier, phase, voies, data=None, erreurs=None) -> Ligne:
+    erreurs = erreurs or {}
+    reponses = []
+    for voeu in dossier.voeux_lus:
+        r = Reponse(voeu=voeu)
+        enregistre = getattr(voeu, "avis" if phase == Phase.PROVISOIRE else "proposition", None)
+        if enregistre is not None:
+            r.valeur = enregistre.valeur if phase == Phase.PROVISOIRE else enregistre.reponse
+            r.motif = getattr(enregistre, "motif", "")
+            r.commentaire = enregistre.commentaire
+            r.specialites = {s.pk for s in enregistre.specialites_recommandees.all()}
+            r.saisi_par = _nom(enregistre.saisi_par)
+            r.saisi_le = enregistre.saisi_le
+        if data is not None:  # redisplay what was typed, with its errors
+            champ = "avis" if phase == Phase.PROVISOIRE else "reponse"
+            r.valeur = data.get(f"{champ}-{voeu.pk}", "")
+            r.motif = data.get(f"motif-{voeu.pk}", "")
+            r.commentaire = data.get(f"commentaire-{voeu.pk}", "")
+            r.specialites = {int(s) for s in data.getlist(f"spe-{voeu.pk}") if s.isdigit()}
+            r.erreurs = {
+                nom.split("-")[0]: message
+                for nom, message in erreurs.items()
+                if nom.endswith(f"-{voeu.pk}")
+            }
+        reponses.append(r)
+    ligne = Ligne(
+        dossier=dossier,
+        reponses=reponses,
+        modifiable=dossier.etat == workflow.SOURCE_SAISIE_CONSEIL[phase],
+    )
+    if phase == Phase.DEFINITIVE:
+        demandees = {v.voie_id for v in dossier.voeux_lus}
+        proposees = {
+            p.voie_id: {s.pk for s in p.specialites_recommandees.all()}
+            for p in dossier.proposees_lues
+        }
+        if data is not None:
+            proposees = {
+                int(v): {int(s) for s in data.getlist(f"spe-proposee-{v}") if s.isdigit()}
+                for v in data.getlist("proposer")
+                if v.isdigit()
+            }
+        ligne.proposables = [
+            (v, v.pk in proposees, proposees.get(v.pk, set()))
+            for v in voies
+            if v.pk not in demandees
+        ]
+    return ligne
+
+
+def _contexte(request, division, campagne, phase, lignes, conseil):
+    aujourd_hui = timezone.localdate()
+    est_direction = permissions.est_direction(request.user, division.etablissement_id)
+    publiable = (
+        conseil is not None
+        and est_direction
+        and regles.publication_possible(conseil.date_conseil, aujourd_hui)
+    )
+    completes = sum(1 for ligne in lignes if ligne.complete)
+    return {
+        "page_title": _("Conseil de classe — %(division)s") % {"division": division.code},
+        "division": division,
+        "campagne": campagne,
+        "phase": phase,
+        "segment": "provisoire" if phase == Phase.PROVISOIRE else "definitive",
+        "autre_segment": "definitive" if phase == Phase.PROVISOIRE else "provisoire",
+        "conseil": conseil,
+        "date_publication": regles.date_de_publication(conseil.date_conseil) if conseil else None,
+        "publication_automatique": campagne.publication == campagne.Publication.AUTOMATIQUE,
+        "publiable": publiable,
+        "peut_saisir": permissions.peut_saisir_conseil(request.user, division),
+        "lignes": lignes,
+        "nb_completes": completes,
+        "nb_sans_saisie": sum(1 for ligne in lignes if ligne.sans_saisie),
+        "valeurs_avis": Avis.Valeur.choices,
+        "valeurs_reponse": Proposition.Reponse.choices,
+        "specialites": list(Specialite.objects.filter(actif=True)),
+    }
+
+
+def _conseil(division, campagne, phase):
+    return ConseilDivision.objects.filter(campagne=campagne, division=division, phase=phase).first()
+
+
+def _voies(phase):
+    return list(Voie.objects.filter(actif=True)) if phase == Phase.DEFINITIVE else []
+
+
+@login_required
+@require_GET
+def grille(request, division_pk: int, phase: str):
+    division, campagne, phase = _division(request, division_pk, phase)
+    voies = _voies(phase)
+    lignes = [_ligne(d, phase, voies) for d in _dossiers(division, campagne, phase)]
+    conseil = _conseil(division, campagne, phase)
+    return render(
+        request,
+        "dialogue/conseil/grille.html",
+        _contexte(request, division, campagne, phase, lignes, conseil),
+    )
+
+
+@login_required
+@require_POST
+def enregistrer(request, division_pk: int, phase: str, dossier_pk: int):
+    """Save one pupil's answers; the rest of the grid is untouched."""
+    division, campagne, phase = _division(request, division_pk, phase)
+    if not permissions.peut_saisir_conseil(request.user, division):
+        raise Http404
+    trouves = _dossiers(division, campagne, phase, pk=dossier_pk)
+    if not trouves:
+        raise Http404
+    dossier = trouves[0]
+    voies = _voies(phase)
+    specialites_ids = set(Specialite.objects.filter(actif=True).values_list("pk", flat=True))
+    lecture = forms_conseil.lire(request.POST, phase, dossier.voeux_lus, voies, specialites_ids)
+    segment = "provisoire" if phase == Phase.PROVISOIRE else "definitive"
+    ancre = f"{reverse('dialogue:conseil', args=[division.pk, segment])}#eleve-{dossier.pk}"
+    erreur = ""
+    if not lecture.erreurs:
+        try:
+            if phase == Phase.PROVISOIRE:
+                workflow.enregistrer_avis(dossier, request.user, lecture.avis, _ip(request))
+            else:
+                workflow.enregistrer_propositions(
+                    dossier, request.user, lecture.propositions, _ip(request)
+                )
+        except workflow.TransitionRefusee as refus:
+            erreur = refus.message
+        else:
+            message = _("Réponses enregistrées pour %(eleve)s.") % {
+                "eleve": dossier.eleve.nom_complet
+            }
+            if request.headers.get("x-requested-with") == "fetch":
+                ligne = _ligne(_dossiers(division, campagne, phase, pk=dossier.pk)[0], phase, voies)
+                contexte = _contexte(
+                    request, division, campagne, phase, [ligne], _conseil(division, campagne, phase)
+                )
+                contexte.update(ligne=ligne, message=message)
+                return render(request, "dialogue/conseil/_eleve.html", contexte)
+            messages.success(request, message)
+            return redirect(ancre)
+    # Nothing saved: the pupil's block shows what was typed and the errors next to the fields.
+    if request.headers.get("x-requested-with") == "fetch":
+        ligne = _ligne(dossier, phase, voies, request.POST, lecture.erreurs)
+        ligne.erreur = erreur or _("Rien n'a été enregistré : corrigez les champs signalés.")
+        contexte = _contexte(
+            request, division, campagne, phase, [ligne], _conseil(division, campagne, phase)
+        )
+        contexte.update(ligne=ligne, message="")
+        return render(request, "dialogue/conseil/_eleve.html", contexte, status=422)
+    lignes = []
+    for d in _dossiers(division, campagne, phase):
+        if d.pk == dossier.pk:
+            ligne = _ligne(dossier, phase, voies, request.POST, lecture.erreurs)
+            ligne.erreur = erreur or _("Rien n'a été enregistré : corrigez les champs signalés.")
+        else:
+            ligne = _ligne(d, phase, voies)
+        lignes.append(ligne)
+    messages.error(
+        request,
+        _("Rien n'a été enregistré pour %(eleve)s.") % {"eleve": dossier.eleve.nom_complet},
+    )
+    contexte = _contexte(
+        request, division, campagne, phase, lignes, _conseil(division, campagne, phase)
+    )
+    return render(request, "dialogue/conseil/grille.html", contexte, status=422)
+
+
+@login_required
+@require_POST
+def publier(request, division_pk: int, phase: str):
+    """R4, R16: the direction publishes the division's results (from the day after the
+    council)."""
+    segment = phase
+    division, campagne, phase = _division(request, division_pk, phase)
+    if not permissions.est_direction(request.user, division.etablissement_id):
+        raise Http404
+    conseil = _conseil(division, campagne, phase)
+    if conseil is None:
+        raise Http404
+    try:
+        nombre = workflow.publier_conseil(conseil, request.user, _ip(request))
+    except workflow.TransitionRefusee as refus:
+        messages.error(request, refus.message)
+    else:
+        messages.success(
+            request,
+            _("Résultats publiés : %(n)s fiche(s) ; les familles sont prévenues par courriel.")
+            % {"n": nombre},
+        )
+    return redirect("dialogue:conseil", division.pk, segment)
