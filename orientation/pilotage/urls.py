@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "pilotage"
 
-urlpatterns = []
+urlpatterns = [
+    path("<str:uai>/", views.etablissement, name="etablissement"),
+    path("<str:uai>/parametres/", views.parametres, name="parametres"),
+    path("<str:uai>/relances/", views.relancer, name="relancer"),
+    path("<str:uai>/export/<str:quoi>.<str:fmt>", views.exporter, name="export"),
+    path("<str:uai>/fiches.pdf", views.fiches_pdf, name="fiches_pdf"),
+    path("fiche/<int:pk>.pdf", views.fiche_pdf, name="fiche_pdf"),
+]

@@ -1,0 +1,285 @@
+import io
+
+import pypdf
+import pytest
+import tablib
+from django.urls import reverse
+from django.utils import timezone
+
+from orientation.accounts.models import Role
+from orientation.campagnes.models import Voie
+from orientation.dialogue.models import Decision, Etat, Evenement
+from orientation.notifications.models import Notification
+from tests.factories import (
+    CampagneFactory,
+    DivisionFactory,
+    DossierFactory,
+    PersonnelFactory,
+    famille,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ecole():
+    campagne = CampagneFactory()
+    etab = campagne.etablissement
+    d1 = DivisionFactory(etablissement=etab, code="2A", est_seconde_gt=True)
+    d2 = DivisionFactory(etablissement=etab, code="2B", est_seconde_gt=True)
+    return campagne, d1, d2
+
+
+def _dossier(campagne, division, **kw):
+    return DossierFactory(campagne=campagne, eleve__division=division, **kw)
+
+
+def _chef(campagne, role=Role.CHEF_ETABLISSEMENT, divisions=None):
+    return PersonnelFactory(
+        etablissement=campagne.etablissement, role=role, divisions=divisions
+    ).user
+
+
+def _remplir(campagne, d1, d2, n=1):
+    for _i in range(n):
+        _dossier(campagne, d1)
+        _dossier(campagne, d1, intentions_validees=True)
+        _dossier(campagne, d2, voeux_valides=True)
+        dossier = _dossier(campagne, d2, propositions_publiees=True)
+    return dossier
+
+
+def test_tableau_compte_les_etapes(client, ecole):
+    campagne, d1, d2 = ecole
+    dossier = _remplir(campagne, d1, d2)
+    dossier.etat = Etat.DECIDE
+    dossier.save()
+    decision = Decision.objects.create(dossier=dossier, prise_le=timezone.now())
+    decision.voies.set([Voie.objects.get(code="GENERALE")])
+    client.force_login(_chef(campagne))
+    r = client.get(reverse("pilotage:etablissement", args=[campagne.etablissement.uai]))
+    assert r.status_code == 200
+    etapes = {ligne.code: ligne.nombre for ligne in r.context["tableau"].etapes}
+    assert etapes["intentions_ouvertes"] == 1
+    assert etapes["intentions_validees"] == 1
+    assert etapes["voeux_valides"] == 1
+    assert etapes["decide"] == 1
+    assert r.context["tableau"].total == 4
+    par_division = {d.code: total for d, _n, total in r.context["tableau"].par_division}
+    assert par_division == {"2A": 2, "2B": 2}
+    demandees = {ligne.code: ligne.nombre for ligne in r.context["tableau"].voies_demandees}
+    assert demandees == {"STMG": 2}
+    decidees = {ligne.code: ligne.nombre for ligne in r.context["tableau"].voies_decidees}
+    assert decidees == {"GENERALE": 1}
+    # filtered on one division
+    r = client.get(
+        reverse("pilotage:etablissement", args=[campagne.etablissement.uai]),
+        {"division": d1.pk},
+    )
+    assert r.context["tableau"].total == 2
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_tableau_nombre_de_requetes_constant(client, ecole, n, django_assert_max_num_queries):
+    campagne, d1, d2 = ecole
+    _remplir(campagne, d1, d2, n)
+    client.force_login(_chef(campagne))
+    url = reverse("pilotage:etablissement", args=[campagne.etablissement.uai])
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        r = client.get(url)
+    assert r.context["tableau"].total == 4 * n
+
+
+def test_professeur_principal_ne_voit_que_ses_divisions(client, ecole):
+    campagne, d1, d2 = ecole
+    _remplir(campagne, d1, d2)
+    pp = _chef(campagne, Role.PROFESSEUR_PRINCIPAL, divisions=[d1])
+    client.force_login(pp)
+    uai = campagne.etablissement.uai
+    r = client.get(reverse("pilotage:etablissement", args=[uai]))
+    assert r.context["tableau"].total == 2
+    assert (
+        client.get(reverse("pilotage:etablissement", args=[uai]), {"division": d2.pk}).status_code
+        == 404
+    )
+    assert client.get(reverse("pilotage:parametres", args=[uai])).status_code == 404
+    data = tablib.Dataset().load(
+        client.get(reverse("pilotage:export", args=[uai, "voeux", "xlsx"])).content, "xlsx"
+    )
+    assert set(data["Division"]) == {"2A"}
+
+
+def test_famille_et_autre_ecole_404(client, ecole):
+    campagne, d1, d2 = ecole
+    dossier, (resp, _r2) = famille(campagne, eleve__division=d1)
+    uai = campagne.etablissement.uai
+    client.force_login(resp.user)
+    for url in [
+        reverse("pilotage:etablissement", args=[uai]),
+        reverse("pilotage:parametres", args=[uai]),
+        reverse("pilotage:export", args=[uai, "decisions", "csv"]),
+        reverse("pilotage:fiche_pdf", args=[dossier.pk]),
+    ]:
+        assert client.get(url).status_code == 404
+    autre = CampagneFactory()
+    client.force_login(_chef(autre))
+    assert client.get(reverse("pilotage:etablissement", args=[uai])).status_code == 404
+    assert client.get(reverse("pilotage:fiche_pdf", args=[dossier.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("pilotage:relancer", args=[uai]), {"dossiers": [dossier.pk]}
+        ).status_code
+        == 404
+    )
+
+
+def test_parametres_modifies_et_audites(client, ecole):
+    campagne, d1, d2 = ecole
+    client.force_login(_chef(campagne, Role.SECRETARIAT))
+    url = reverse("pilotage:parametres", args=[campagne.etablissement.uai])
+    form = client.get(url).context["form"]
+    data = {k: form[k].value() for k in form.fields}
+    fmt = "%Y-%m-%dT%H:%M"
+    for nom in [
+        "provisoire_debut",
+        "provisoire_fin",
+        "definitive_debut",
+        "definitive_fin",
+        "reponse_limite",
+    ]:
+        data[nom] = timezone.localtime(getattr(campagne, nom)).strftime(fmt)
+    nouvelle = timezone.localtime(campagne.provisoire_fin) + timezone.timedelta(days=2)
+    data["provisoire_fin"] = nouvelle.strftime(fmt)
+    data[f"conseil_{d1.pk}_provisoire"] = "2030-03-12"
+    data[f"conseil_{d1.pk}_definitive"] = ""
+    data[f"conseil_{d2.pk}_provisoire"] = ""
+    data[f"conseil_{d2.pk}_definitive"] = ""
+    data["forcage"] = "ferme"
+    data["specialites_offertes"] = [s.pk for s in campagne.specialites_offertes.all()][:2]
+    r = client.post(url, data)
+    assert r.status_code == 302, r.context["form"].errors
+    campagne.refresh_from_db()
+    assert campagne.forcage == "ferme"
+    assert campagne.calendrier_modifie_le is not None
+    assert campagne.conseils.get(division=d1).date_conseil.isoformat() == "2030-03-12"
+    ev = Evenement.objects.get(action="campagne_modifiee")
+    assert ev.etablissement == campagne.etablissement
+    assert "provisoire_fin" in ev.details["avant"] and "provisoire_fin" in ev.details["apres"]
+    assert ev.details["apres"]["forcage"] == "ferme"
+    # the family sees that the calendar changed
+    _dossier_f, (resp, _r) = famille(campagne, eleve__division=d1)
+    client.force_login(resp.user)
+    assert "Calendrier modifié" in client.get(reverse("accueil")).content.decode()
+
+
+def test_parametres_dates_incoherentes(client, ecole):
+    campagne, d1, d2 = ecole
+    client.force_login(_chef(campagne))
+    url = reverse("pilotage:parametres", args=[campagne.etablissement.uai])
+    fmt = "%Y-%m-%dT%H:%M"
+    data = {
+        nom: timezone.localtime(getattr(campagne, nom)).strftime(fmt)
+        for nom in [
+            "provisoire_debut",
+            "provisoire_fin",
+            "definitive_debut",
+            "definitive_fin",
+            "reponse_limite",
+        ]
+    }
+    data["provisoire_fin"] = data["provisoire_debut"]
+    r = client.post(url, data)
+    assert r.status_code == 200
+    assert "La fermeture doit suivre" in r.content.decode()
+    assert not Evenement.objects.filter(action="campagne_modifiee").exists()
+
+
+def test_relance_passe_par_la_boite_d_envoi(client, ecole):
+    campagne, d1, d2 = ecole
+    dossier, _resp = famille(campagne, eleve__division=d1)
+    client.force_login(_chef(campagne))
+    url = reverse("pilotage:relancer", args=[campagne.etablissement.uai])
+    assert client.post(url, {"dossiers": [dossier.pk]}).status_code == 302
+    assert Notification.objects.filter(dossier=dossier, evenement="rappel").count() == 2
+    client.post(url, {"dossiers": [dossier.pk]})  # once a day
+    assert Notification.objects.filter(dossier=dossier, evenement="rappel").count() == 2
+    assert Evenement.objects.filter(action="rappel_envoye", dossier=dossier).count() == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
+def test_exports_relus_cellule_par_cellule(client, ecole, fmt):
+    campagne, d1, d2 = ecole
+    dossier = _dossier(campagne, d2, propositions_publiees=True)
+    dossier.etat = Etat.DECIDE
+    dossier.save()
+    decision = Decision.objects.create(dossier=dossier, prise_le=timezone.now())
+    decision.voies.set([Voie.objects.get(code="STMG")])
+    client.force_login(_chef(campagne))
+    uai = campagne.etablissement.uai
+
+    def lire(quoi):
+        r = client.get(reverse("pilotage:export", args=[uai, quoi, fmt]))
+        assert r.status_code == 200
+        if fmt == "csv":
+            return tablib.Dataset().load(r.content.decode("utf-8-sig"), "csv", delimiter=";")
+        return tablib.Dataset().load(io.BytesIO(r.content), fmt)
+
+    eleve = dossier.eleve
+    voeux = lire("voeux")
+    assert voeux.headers[:5] == ["Division", "INE", "Nom", "Prénom", "Phase"]
+    assert list(voeux[0][:4]) == ["2B", eleve.ine, eleve.nom, eleve.prenom]
+    reponses = lire("reponses")
+    assert [r[reponses.headers.index("Code voie")] for r in reponses] == [
+        "STMG",
+        "STI2D",
+        "GENERALE",
+    ]
+    assert [r[reponses.headers.index("Réponse du conseil")] for r in reponses] == [
+        "oui",
+        "non",
+        "oui",
+    ]
+    decisions = lire("decisions")
+    assert len(decisions) == 1
+    ligne = dict(zip(decisions.headers, decisions[0], strict=True))
+    assert ligne["Codes voies décidées"] == "STMG"
+    assert ligne["Nom"] == eleve.nom
+    assert ligne["Conforme à la demande"] == "oui"
+    assert ligne["Décision prise le"] == timezone.localdate().strftime("%d/%m/%Y")
+
+
+def test_pdf_fiche_et_division(client, ecole):
+    campagne, d1, d2 = ecole
+    dossier = _dossier(campagne, d2, propositions_publiees=True)
+    autre = _dossier(campagne, d2, intentions_validees=True)
+    client.force_login(_chef(campagne))
+    r = client.get(reverse("pilotage:fiche_pdf", args=[dossier.pk]))
+    assert r["Content-Type"] == "application/pdf"
+    texte = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(r.content)).pages)
+    assert dossier.eleve.nom in texte
+    positions = [
+        texte.index(t) for t in ["1. Intentions", "2. Demandes", "3. Réponse", "4. Décision"]
+    ]
+    assert positions == sorted(positions)
+    r = client.get(
+        reverse("pilotage:fiches_pdf", args=[campagne.etablissement.uai]), {"division": d2.pk}
+    )
+    lecteur = pypdf.PdfReader(io.BytesIO(r.content))
+    texte = "".join(p.extract_text() for p in lecteur.pages)
+    assert dossier.eleve.nom in texte and autre.eleve.nom in texte
+    assert len(lecteur.pages) >= 2
+
+
+def test_pdf_vierge():
+    from orientation.pilotage.pdf import pdf_vierge
+
+    texte = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf_vierge())).pages)
+    assert "Fiche dialogue" in texte and "signature" in texte
+
+
+def test_pdf_de_tout_l_etablissement_renvoie_au_choix_d_une_classe(client, ecole):
+    campagne, _d1, _d2 = ecole
+    client.force_login(_chef(campagne))
+    r = client.get(reverse("pilotage:fiches_pdf", args=[campagne.etablissement.uai]))
+    assert r.status_code == 302
