@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "orientation.accounts.middleware.SessionLimitsMiddleware",
+    "orientation.accounts.journal.AccesRefusesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -265,6 +266,10 @@ ORIENTATION_SUPPORT_EMAIL = os.environ.get(
 )
 # The demo shows the outbox to everybody at /demo/courriels/; never in production.
 ORIENTATION_DEMO = env_bool("ORIENTATION_DEMO", False)
+# RGPD retention, in days (docs/securite.md): a campaign's dossiers one year after its response
+# deadline (recours and the next year's council are over); audit events two years.
+RETENTION_CAMPAGNE_JOURS = int(os.environ.get("RETENTION_CAMPAGNE_JOURS", "365"))
+RETENTION_EVENEMENTS_JOURS = int(os.environ.get("RETENTION_EVENEMENTS_JOURS", "730"))
 
 # --- Identité fédérée (orientation/identite, docs/identite.md) -------------------------------
 # Which ways to log in are offered: "local" (accounts of this service), "educonnect" (SAML 2.0),
@@ -310,5 +315,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # The security log (docs/securite.md): JSON lines, kept 1 year by the host's log rotation.
+        "orientation.audit": {"level": "INFO"},
     },
 }

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "orientation.accounts"
     label = "accounts"
+
+    def ready(self):
+        from . import journal  # noqa: F401 — connects the security log's receivers

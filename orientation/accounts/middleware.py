@@ -3,6 +3,9 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 
+# Seconds of precision of the idle timeout: the last activity is rewritten at most this often.
+ACTIVITE_PRECISION = 60
+
 
 class SessionLimitsMiddleware:
     """Idle timeout and absolute lifetime of a session (ASVS V3.3)."""
@@ -21,6 +24,7 @@ class SessionLimitsMiddleware:
             ):
                 logout(request)
                 request.session["_expiree"] = True
-            else:
+            elif now - last >= ACTIVITE_PRECISION or "_derniere_activite" not in request.session:
+                # Written at most once a minute: not one session UPDATE per page (performance.md).
                 request.session["_derniere_activite"] = now
         return self.get_response(request)

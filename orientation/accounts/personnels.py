@@ -1,8 +1,8 @@
 """Staff accounts of a school: created, changed and removed by its direction or secrétariat.
 
 Every change is logged on the `orientation.audit.personnels` logger as one line of key=value
-pairs. The audit table (dialogue.Evenement) cannot be written from here: accounts imports no
-domain app above it (ARCHITECTURE.md, dependencies point one way).
+pairs, and sent as the `personnel_modifie` signal: dialogue writes it to the audit table
+(Evenement), which accounts cannot import (ARCHITECTURE.md, dependencies point one way).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from orientation.etablissements.models import Personnel
@@ -19,6 +20,9 @@ from .models import Role, User
 from .services import creer_compte
 
 audit = logging.getLogger("orientation.audit.personnels")
+
+# Sent inside the change's transaction: kwargs action, etablissement, acteur, cible, ip, details.
+personnel_modifie = Signal()
 
 
 class ChangementImpossible(Exception):
@@ -35,6 +39,15 @@ def journaliser(action: str, *, etablissement, acteur, cible, ip=None, **details
         cible.pk,
         ip or "-",
         paires,
+    )
+    personnel_modifie.send(
+        sender=Personnel,
+        action=action,
+        etablissement=etablissement,
+        acteur=acteur,
+        cible=cible,
+        ip=ip,
+        details=details,
     )
 
 
