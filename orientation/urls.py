@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("", views.accueil, name="accueil"),
+    path("sante/", views.sante, name="sante"),
     path("accessibilite/", views.page_statique, {"page": "accessibilite"}, name="accessibilite"),
     path(
         "mentions-legales/",

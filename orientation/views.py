@@ -2,6 +2,7 @@ import logging
 import uuid
 
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -21,6 +22,12 @@ def accueil(request):
     from orientation.accounts.accueil import contexte_accueil
 
     return render(request, "accueil.html", contexte_accueil(request.user))
+
+
+@require_safe
+def sante(request):
+    """Health check for load balancers, through the whole middleware stack, without SQL."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 @require_safe

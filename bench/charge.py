@@ -1,0 +1,268 @@
+"""The load generator: processes of virtual users replaying sessions over keep-alive HTTP/1.1
+(http.client, no third-party client), on the loopback only.
+
+Each process runs `utilisateurs` virtual users cooperatively (one request at a time per process,
+round-robin between its users' journeys), which keeps the generator light: it spends its time
+waiting for the server, not computing. Every request is timed; results go back to the parent as
+lists of (start, duration_ms, status_ok, kind).
+"""
+
+from __future__ import annotations
+
+import http.client
+import multiprocessing as mp
+import random
+import re
+import time
+from urllib.parse import urlencode
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Client:
+    """One browser: a keep-alive connection and a cookie jar."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+        self.csrf = ""
+
+    def _entetes(self):
+        h = {
+            "Host": f"127.0.0.1:{self.port}",
+            # Plain HTTP on the loopback behind a "proxy" that terminated TLS (docs/performance.md).
+            "X-Forwarded-Proto": "https",
+            "User-Agent": "orientation-bench",
+            "Accept-Language": "fr",
+        }
+        if self.cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return h
+
+    def requete(self, methode, chemin, donnees=None):
+        h = self._entetes()
+        corps = None
+        if methode == "POST":
+            donnees = dict(donnees or {})
+            donnees["csrfmiddlewaretoken"] = self.csrf or self.cookies.get("csrftoken", "")
+            corps = urlencode(donnees, doseq=True)
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+            h["Origin"] = f"https://127.0.0.1:{self.port}"
+            h["Referer"] = f"https://127.0.0.1:{self.port}{chemin}"
+        for essai in (0, 1):
+            try:
+                self.conn.request(methode, chemin, body=corps, headers=h)
+                r = self.conn.getresponse()
+                texte = r.read()
+                break
+            except (http.client.HTTPException, ConnectionError, OSError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if essai:
+                    raise
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie":
+                nom, _, reste = v.partition("=")
+                valeur = reste.split(";", 1)[0]
+                if valeur in ('""', ""):
+                    self.cookies.pop(nom, None)
+                else:
+                    self.cookies[nom] = valeur
+        if b"csrfmiddlewaretoken" in texte:
+            m = CSRF.search(texte.decode("utf-8", "replace"))
+            if m:
+                self.csrf = m.group(1)
+        return r.status, r.getheader("Location", ""), texte
+
+
+# --- journeys: generators yielding (method, path, data, expected statuses, kind) -----------------
+
+OK = (200,)
+REDIRECT = (302, 303)
+
+
+def _connexion(username, mot_de_passe):
+    yield "GET", "/compte/connexion/", None, OK, "connexion"
+    yield (
+        "POST",
+        "/compte/connexion/",
+        {"username": username, "password": mot_de_passe},
+        REDIRECT,
+        "connexion",
+    )
+    yield "GET", "/", None, OK, "famille"
+
+
+def famille(f, mot_de_passe, visites, rnd, extra):
+    """A representative: logs in, reads the dossier, validates the intentions (an e-mail is
+    enqueued) or responds to the council, reads the summary, and logs out."""
+    yield from _connexion(f["username"], mot_de_passe)
+    d = f["dossier"]
+    for v in range(visites):
+        yield "GET", f"/dossier/{d}/", None, OK, "famille"
+        if f["stade"] == "intentions":
+            yield "GET", f"/dossier/{d}/intentions/", None, OK + REDIRECT, "famille"
+            serie = ("STMG", "STI2D")[v % 2]  # alternate, so every validation changes the list
+            yield (
+                "POST",
+                f"/dossier/{d}/intentions/",
+                {
+                    "nb_lignes": "1",
+                    "v1-famille": "technologique",
+                    "v1-serie": serie,
+                    "action": "valider",
+                },
+                REDIRECT,
+                "famille",
+            )
+            yield "GET", f"/dossier/{d}/recapitulatif/intentions/", None, OK, "famille"
+        else:
+            yield "GET", f"/dossier/{d}/reponse/", None, OK, "famille"
+            if v == 0 and f.get("proposition"):
+                yield (
+                    "POST",
+                    f"/dossier/{d}/reponse/",
+                    {"choix": "accepte", "propositions": str(f["proposition"])},
+                    REDIRECT + OK,
+                    "famille",
+                )
+                yield "GET", f"/dossier/{d}/reponse/", None, OK, "famille"
+        for chemin in extra.get("famille", []):
+            yield "GET", chemin.format(dossier=d), None, OK, "famille"
+    yield "POST", "/compte/deconnexion/", {}, REDIRECT + OK, "famille"
+
+
+def personnel(username, mot_de_passe, visites, chemins):
+    """A professeur principal or a head: logs in, reads its pages, logs out."""
+    yield from _connexion(username, mot_de_passe)
+    for _v in range(visites):
+        for methode, chemin, donnees in chemins:
+            yield methode, chemin, donnees, OK + REDIRECT, "personnel"
+    yield "POST", "/compte/deconnexion/", {}, REDIRECT + OK, "personnel"
+
+
+def _travail(args):
+    port, manifeste, indice, nb_proc, utilisateurs, fin_chauffe, fin, visites, extra = args
+    rnd = random.Random(indice)
+    mdp = manifeste["mot_de_passe"]
+    familles = manifeste["familles"][indice::nb_proc]
+    profs = manifeste["professeurs"][indice::nb_proc] or manifeste["professeurs"]
+    chefs = manifeste["chefs"]
+    compteur = {"f": 0}
+
+    def nouvelle_session():
+        tirage = rnd.random()
+        if tirage < 0.85 or not profs:
+            f = familles[compteur["f"] % len(familles)]
+            compteur["f"] += 1
+            return famille(f, mdp, visites, rnd, extra)
+        if tirage < 0.97:
+            chemins = [("GET", c, None) for c in extra.get("professeur", [])] or [
+                ("GET", "/", None)
+            ]
+            return personnel(rnd.choice(profs), mdp, visites, chemins)
+        chef = rnd.choice(chefs)
+        chemins = [
+            ("GET", c.format(uai=chef["uai"]), None)
+            for c in ["/dossier/direction/{uai}/decisions/", *extra.get("chef", [])]
+        ]
+        return personnel(chef["username"], mdp, visites, chemins)
+
+    sessions = [[Client(port), nouvelle_session()] for _ in range(utilisateurs)]
+    mesures = []
+    erreurs = []
+    while time.time() < fin:
+        for s in sessions:
+            client, etapes = s
+            try:
+                methode, chemin, donnees, attendus, nature = next(etapes)
+            except StopIteration:
+                s[0], s[1] = Client(port), nouvelle_session()
+                client.conn.close()
+                continue
+            t0 = time.time()
+            try:
+                status, location, _corps = client.requete(methode, chemin, donnees)
+                ok = status in attendus
+            except Exception as exc:  # noqa: BLE001 — counted as an error, never fatal
+                status, ok = repr(exc)[:80], False
+            t1 = time.time()
+            if t0 >= fin_chauffe and t1 <= fin:
+                mesures.append((t0, (t1 - t0) * 1000, ok, nature))
+            if not ok:
+                if len(erreurs) < 5:
+                    erreurs.append(f"{methode} {chemin} → {status}")
+                # A broken journey restarts with another person.
+                client.conn.close()
+                s[0], s[1] = Client(port), nouvelle_session()
+            if time.time() >= fin:
+                break
+    return mesures, erreurs
+
+
+def charger(port, manifeste, *, processus, utilisateurs, duree, chauffe, visites, extra):
+    """Run the mixed journey; return the measures of the window [start + chauffe, start + duree]."""
+    debut = time.time() + 0.5
+    args = [
+        (
+            port,
+            manifeste,
+            i,
+            processus,
+            utilisateurs,
+            debut + chauffe,
+            debut + duree,
+            visites,
+            extra,
+        )
+        for i in range(processus)
+    ]
+    with mp.get_context("fork").Pool(processus) as pool:
+        resultats = pool.map(_travail, args)
+    mesures = [m for r in resultats for m in r[0]]
+    erreurs = [e for r in resultats for e in r[1]]
+    return mesures, erreurs, duree - chauffe
+
+
+def _marteau(args):
+    port, chemin, fin, identifiants = args
+    c = Client(port)
+    if identifiants:
+        c.requete("GET", "/compte/connexion/")
+        c.requete(
+            "POST",
+            "/compte/connexion/",
+            dict(zip(("username", "password"), identifiants, strict=True)),
+        )
+    n = err = 0
+    debut = time.time()
+    while time.time() < fin:
+        try:
+            status, _l, _c = c.requete("GET", chemin)
+            n += 1
+            err += status != 200
+        except Exception:  # noqa: BLE001
+            err += 1
+            c = Client(port)
+    return n, err, time.time() - debut
+
+
+def debit_simple(port, chemins, *, duree, identifiants=None):
+    """Requests per second of URLs hammered by one keep-alive client each (logged in first when
+    `identifiants` is given, one (username, password) per client)."""
+    fin = time.time() + duree
+    args = [
+        (port, c, fin, identifiants[i] if identifiants else None) for i, c in enumerate(chemins)
+    ]
+    with mp.get_context("fork").Pool(len(chemins)) as pool:
+        res = pool.map(_marteau, args)
+    return sum(n / t for n, _e, t in res), sum(e for _n, e, _t in res)
+
+
+def percentile(valeurs, p):
+    if not valeurs:
+        return 0.0
+    valeurs = sorted(valeurs)
+    k = min(len(valeurs) - 1, max(0, round(p / 100 * (len(valeurs) - 1))))
+    return valeurs[k]

@@ -1,0 +1,372 @@
+"""`make bench`: the load benchmark (docs/performance.md).
+
+    python -m bench.run            # académie base (50,000 pupils), 90 s of load, volume benches
+    python -m bench.run --quick    # under two minutes: reuses the base (or builds 6,000 pupils)
+
+Builds (once) the bench base in its own PostgreSQL database (orientation_bench, never a test
+database), starts gunicorn with the production settings on the loopback, then in the same run
+against the same server: the minimal view's rate (/sante/), the family dossier page's rate, the
+mixed journey of representatives, professeurs principaux and heads, with the CPU share of the app,
+the database and the generator. The last line is the summary:
+
+    ratio=<family pages / minimal view> rps=<mixed journey requests/s> p95_ms=<…> errors=<…>
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+VAR = Path(__file__).resolve().parent / "var"
+BASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/orientation_bench"
+)
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+# --- CPU accounting from /proc -------------------------------------------------------------------
+
+
+def _cpu_pid(pid: int) -> float:
+    try:
+        champs = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(champs[11]) + int(champs[12])) / TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _enfants(pid: int) -> list[int]:
+    res = []
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                if int((p / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    res.append(int(p.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    return res
+
+
+def _cpu_machine() -> float:
+    champs = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    total = sum(int(x) for x in champs)
+    oisif = int(champs[3]) + int(champs[4])
+    return (total - oisif) / TICKS
+
+
+def _pids_postgres() -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [r[0] for r in cur.fetchall()]
+
+
+class Compteurs:
+    """CPU seconds of the app (gunicorn tree), the database (the bench base's backends), the
+    generator (this process's children) and the whole machine, between `debut` and `fin`."""
+
+    def __init__(self, gunicorn_pid):
+        self.gunicorn_pid = gunicorn_pid
+
+    def _releve(self):
+        app = [self.gunicorn_pid, *_enfants(self.gunicorn_pid)]
+        self.pg_pids = _pids_postgres()
+        t = os.times()
+        return {
+            "app": {p: _cpu_pid(p) for p in app},
+            "db": {p: _cpu_pid(p) for p in self.pg_pids},
+            "gen": t.children_user + t.children_system + t.user + t.system,
+            "machine": _cpu_machine(),
+            "t": time.monotonic(),
+        }
+
+    def debut(self):
+        self.a = self._releve()
+
+    def fin(self):
+        b = self._releve()
+        a = self.a
+        duree = b["t"] - a["t"]
+        ncpu = os.cpu_count() or 1
+
+        def delta(cle):
+            return sum(v - a[cle].get(p, 0.0) for p, v in b[cle].items())
+
+        res = {
+            "app": delta("app"),
+            "db": delta("db"),
+            "gen": b["gen"] - a["gen"],
+            "machine": b["machine"] - a["machine"],
+        }
+        res["autres"] = max(0.0, res["machine"] - res["app"] - res["db"] - res["gen"])
+        parts = {k: round(100 * v / (duree * ncpu), 1) for k, v in res.items()}
+        parts["secondes"] = res
+        return parts
+
+
+# --- the server ----------------------------------------------------------------------------------
+
+
+def _port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def environnement_production(port: int) -> dict:
+    """The production settings (as `.ci/run` checks them with --deploy), on plain HTTP behind a
+    pretend TLS proxy: the generator sends X-Forwarded-Proto: https, which SECURE_PROXY_SSL_HEADER
+    trusts (DJANGO_BEHIND_PROXY, on in production), so neither SECURE_SSL_REDIRECT nor the secure
+    cookies get in the way."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "orientation.settings",
+            "DJANGO_ENV": "production",
+            "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{port}",
+            "DATABASE_URL": BASE_URL,
+            "ORIENTATION_VAR_DIR": str(VAR / "app"),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+def demarrer_gunicorn(port: int, workers: int, threads: int, env: dict):
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "orientation.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+        "--preload",
+    ]
+    journal = open(VAR / "gunicorn.log", "w")  # noqa: SIM115 — closed with the process
+    proc = subprocess.Popen(cmd, cwd=RACINE, env=env, stdout=journal, stderr=subprocess.STDOUT)
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(
+                urllib.request.Request(
+                    f"http://127.0.0.1:{port}/sante/", headers={"X-Forwarded-Proto": "https"}
+                ),
+                timeout=2,
+            ) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.5)
+        if proc.poll() is not None:
+            break
+    proc.terminate()
+    sys.exit(f"gunicorn n'a pas démarré : voir {VAR / 'gunicorn.log'}")
+
+
+# --- the base ------------------------------------------------------------------------------------
+
+
+def preparer_base(eleves: int, etablissements: int) -> dict:
+    import psycopg
+
+    from bench import generateur
+
+    nom = BASE_URL.rsplit("/", 1)[1]
+    with psycopg.connect(BASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:
+        if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom]).fetchone():
+            c.execute(f'CREATE DATABASE "{nom}"')
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    deja = generateur.base_existante()
+    if deja and generateur.MANIFESTE.exists():
+        print(f"Base de banc d'essai réutilisée : {deja} élèves.")
+        generateur.reinitialiser()
+        return json.loads(generateur.MANIFESTE.read_text())
+    if deja:
+        sys.exit("La base de banc d'essai existe sans son manifeste : supprimez orientation_bench.")
+    print(f"Construction de la base : {eleves} élèves, {etablissements} établissements…")
+    m = generateur.construire(eleves, etablissements)
+    print(f"  construite en {m['duree_s']} s")
+    return m
+
+
+def statiques(env: dict):
+    manifeste = VAR / "app" / "static" / "staticfiles.json"
+    if not manifeste.exists():
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=RACINE,
+            env=env,
+            check=True,
+        )
+
+
+def pages_supplementaires() -> dict:
+    """Pages built since the journeys were written: included when their URL exists."""
+    from django.urls import NoReverseMatch, reverse
+
+    extra = {"famille": [], "professeur": [], "chef": []}
+    for public, nom, kwargs in [
+        ("chef", "pilotage:tableau_de_bord", {"uai": "UAI"}),
+        ("chef", "pilotage:tableau", {"uai": "UAI"}),
+        ("professeur", "dialogue:conseil_grille", {"uai": "UAI"}),
+    ]:
+        try:
+            chemin = reverse(nom, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+        extra[public].append(chemin.replace("UAI", "{uai}"))
+    return extra
+
+
+# --- the volume benches --------------------------------------------------------------------------
+
+
+def volumes():
+    print("\n== volumes")
+    cmds = [[sys.executable, "-m", "bench.siecle"], [sys.executable, "-m", "bench.notifications"]]
+    if (Path(__file__).parent / "pilotage.py").exists():
+        cmds.append([sys.executable, "-m", "bench.pilotage"])
+    for cmd in cmds:
+        print("$", " ".join(cmd[1:]))
+        subprocess.run(cmd, cwd=RACINE, check=False)
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Banc d'essai de charge (docs/performance.md).")
+    parser.add_argument("--quick", action="store_true", help="moins de deux minutes")
+    parser.add_argument("--eleves", type=int, default=50000)
+    parser.add_argument("--etablissements", type=int, default=30)
+    parser.add_argument("--duree", type=float, help="secondes du parcours mixte")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 3)))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", 2)))
+    parser.add_argument("--processus", type=int, default=2, help="processus du générateur")
+    parser.add_argument("--utilisateurs", type=int, default=5, help="par processus")
+    parser.add_argument("--visites", type=int, default=4, help="visites par connexion")
+    parser.add_argument("--sans-volumes", action="store_true")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.eleves, args.etablissements = min(args.eleves, 6000), min(args.etablissements, 6)
+    duree = args.duree or (30 if args.quick else 90)
+    chauffe = 6 if args.quick else 15
+    palier = 6 if args.quick else 15
+
+    VAR.mkdir(exist_ok=True)
+    os.environ["DATABASE_URL"] = BASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orientation.settings")
+    import django
+
+    django.setup()
+    from bench import charge
+
+    debut = time.monotonic()
+    manifeste = preparer_base(args.eleves, args.etablissements)
+    extra = pages_supplementaires()
+    port = _port_libre()
+    env = environnement_production(port)
+    statiques(env)
+    serveur = demarrer_gunicorn(port, args.workers, args.threads, env)
+    try:
+        print(
+            f"gunicorn {args.workers} workers × {args.threads} threads (gthread), production, "
+            f"port {port} ; générateur {args.processus} × {args.utilisateurs} utilisateurs"
+        )
+        # Warm every worker (templates compiled, connections open) before measuring.
+        charge.debit_simple(port, ["/sante/"] * 2, duree=2)
+
+        n = args.processus
+        rps_min, err_min = charge.debit_simple(port, ["/sante/"] * n, duree=palier)
+        print(f"vue minimale /sante/ : {rps_min:.0f} req/s ({err_min} erreurs)")
+        fams = [f for f in manifeste["familles"] if f["stade"] == "intentions"][:n]
+        rps_fam, err_fam = charge.debit_simple(
+            port,
+            [f"/dossier/{f['dossier']}/" for f in fams],
+            duree=palier,
+            identifiants=[(f["username"], manifeste["mot_de_passe"]) for f in fams],
+        )
+        print(f"page du dossier (famille connectée) : {rps_fam:.0f} req/s ({err_fam} erreurs)")
+        ratio = rps_fam / rps_min if rps_min else 0.0
+
+        cpu = Compteurs(serveur.pid)
+        cpu.debut()
+        mesures, erreurs, fenetre = charge.charger(
+            port,
+            manifeste,
+            processus=n,
+            utilisateurs=args.utilisateurs,
+            duree=duree,
+            chauffe=chauffe,
+            visites=args.visites,
+            extra=extra,
+        )
+        parts = cpu.fin()
+    finally:
+        serveur.terminate()
+        serveur.wait(timeout=30)
+
+    durees = [m[1] for m in mesures]
+    nb_err = sum(1 for m in mesures if not m[2])
+    rps = len(mesures) / fenetre
+    par_nature = {}
+    for m in mesures:
+        par_nature.setdefault(m[3], []).append(m[1])
+    print(f"\n== parcours mixte ({fenetre:.0f} s mesurées après {chauffe} s de chauffe)")
+    print(f"requêtes : {len(mesures)}, soit {rps:.0f} req/s ; erreurs : {nb_err}")
+    p50, p95, p99 = (charge.percentile(durees, p) for p in (50, 95, 99))
+    print(f"latence ms : p50 {p50:.0f}, p95 {p95:.0f}, p99 {p99:.0f}")
+    for nature, d in sorted(par_nature.items()):
+        print(
+            f"  {nature:10} {len(d) / fenetre:6.0f} req/s  p50 {charge.percentile(d, 50):4.0f}  "
+            f"p95 {charge.percentile(d, 95):4.0f} ms"
+        )
+    print(
+        "CPU (part des {} cœurs) : application {app} %, base {db} %, générateur {gen} %, "
+        "autres processus {autres} %".format(os.cpu_count(), **parts)
+    )
+    if mesures:
+        sec = parts["secondes"]
+        total = len(mesures) * (duree + 0.5) / fenetre  # the warm-up's requests count for CPU too
+        print(
+            f"CPU par requête : application {1000 * sec['app'] / total:.1f} ms, "
+            f"base {1000 * sec['db'] / total:.1f} ms (connexions Argon2 comprises)"
+        )
+    for e in erreurs[:5]:
+        print("  erreur :", e)
+    if extra and any(extra.values()):
+        print("pages ajoutées au parcours :", json.dumps(extra, ensure_ascii=False))
+    if not (args.sans_volumes or args.quick):  # --quick: the load only (under two minutes)
+        volumes()
+    print(f"\ndurée totale : {time.monotonic() - debut:.0f} s")
+    print(f"ratio={ratio:.2f} rps={rps:.0f} p95_ms={p95:.0f} errors={nb_err}")
+
+
+if __name__ == "__main__":
+    main()

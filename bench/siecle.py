@@ -1,0 +1,94 @@
+"""SIECLE import volume: time and peak memory of importing a school of 500, 2,000 and 8,000 pupils
+(files from orientation/etablissements/siecle/fabrique.py), each in its own process so that its
+peak RSS (VmHWM) is its own. Runs on the bench database (bench/run.py), in a new school each time.
+
+    python -m bench.siecle [--tailles 500,2000,8000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/orientation_bench"
+)
+
+
+def _rss_mo(champ: str) -> float:
+    for ligne in Path("/proc/self/status").read_text().splitlines():
+        if ligne.startswith(champ + ":"):
+            return int(ligne.split()[1]) / 1024
+    return 0.0
+
+
+def un_import(eleves: int) -> None:
+    os.environ["DATABASE_URL"] = BASE_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orientation.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from orientation.campagnes.models import Campagne
+    from orientation.etablissements.models import Eleve, Etablissement
+    from orientation.etablissements.siecle import fabrique
+
+    annee = timezone.localdate().year - (timezone.localdate().month < 8)
+    uai = f"08{random.randrange(10**5):05d}S"
+    divisions = max(1, (eleves - 68) // 30)
+    with tempfile.TemporaryDirectory() as dossier:
+        fichiers = fabrique.ecrire(
+            fabrique.lycee_fictif(uai, annee, seed=eleves, divisions_2de=divisions),
+            Path(dossier),
+            zip=True,
+        )
+        taille = sum(Path(f).stat().st_size for f in fichiers)
+        etab = Etablissement.objects.create(uai=uai, nom=f"Lycée SIECLE {eleves}")
+        now = timezone.now()
+        jour = timezone.timedelta(days=1)
+        Campagne.objects.create(
+            etablissement=etab,
+            annee=annee,
+            provisoire_debut=now - jour,
+            provisoire_fin=now + 8 * jour,
+            definitive_debut=now + 60 * jour,
+            definitive_fin=now + 70 * jour,
+            reponse_limite=now + 90 * jour,
+        )
+        avant = _rss_mo("VmRSS")
+        t0 = time.perf_counter()
+        call_command("import_siecle", "--uai", uai, *map(str, fichiers), stdout=io.StringIO())
+        duree = time.perf_counter() - t0
+    n = Eleve.objects.filter(etablissement=etab).count()
+    print(
+        f"import SIECLE {n:>5} élèves (ZIP {taille / 1024:.0f} Kio) : {duree:5.1f} s, "
+        f"pic RSS {_rss_mo('VmHWM'):.0f} Mo (processus Django chargé : {avant:.0f} Mo)",
+        flush=True,
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tailles", default="500,2000,8000")
+    parser.add_argument("--un", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.un:
+        un_import(args.un)
+        return
+    env = {**os.environ, "DATABASE_URL": BASE_URL}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, check=True)
+    for taille in [int(t) for t in args.tailles.split(",")]:
+        subprocess.run([sys.executable, "-m", "bench.siecle", "--un", str(taille)], check=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""SQL budgets (docs/performance.md): every page's query count is asserted, and it does not grow
+with the number of wishes, children or dossiers. A page is measured on a small and on a large
+case; both must be equal and within the budget."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from orientation.campagnes.models import Phase, Voie
+from orientation.dialogue.models import Voeu
+from tests.factories import CampagneFactory, PersonnelFactory, famille
+
+pytestmark = pytest.mark.django_db
+
+
+def _requetes(client, url):
+    """The queries of a page as a signed-in person reads it again: the session's activity stamp
+    is written at most once a minute (accounts/middleware.py), so the first visit is not the
+    steady state."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        reponse = client.get(url)
+    assert reponse.status_code == 200, (url, reponse.status_code)
+    return len(ctx.captured_queries)
+
+
+def _voeux(dossier, n):
+    """n voeux of 1re technologique in the provisional list (one voie each, R8)."""
+    Voeu.objects.filter(dossier=dossier, phase=Phase.PROVISOIRE).delete()
+    for rang, voie in enumerate(Voie.objects.filter(famille="technologique")[:n], start=1):
+        Voeu.objects.create(dossier=dossier, phase=Phase.PROVISOIRE, rang=rang, voie=voie)
+
+
+def _mesure(client, url, avant, apres, budget):
+    """The count on the small case, then after `apres()` grew the data: equal and ≤ budget."""
+    avant()
+    petit = _requetes(client, url)
+    apres()
+    grand = _requetes(client, url)
+    assert petit == grand, f"{url}: {petit} requêtes puis {grand} (dépend du volume)"
+    assert grand <= budget, f"{url}: {grand} requêtes pour un budget de {budget}"
+
+
+def test_sante_sans_sql(client):
+    assert _requetes(client, reverse("sante")) == 0
+
+
+@pytest.mark.parametrize(
+    ("nom", "budget"),
+    [
+        ("dialogue:famille_dossier", 10),
+        ("dialogue:famille_intentions", 11),
+    ],
+)
+def test_pages_famille_independantes_du_nombre_de_voeux(client, nom, budget):
+    dossier, (resp, _autre) = famille()
+    client.force_login(resp.user)
+    url = reverse(nom, args=[dossier.pk])
+    _mesure(client, url, lambda: _voeux(dossier, 1), lambda: _voeux(dossier, 6), budget)
+
+
+def test_recapitulatif_independant_du_nombre_de_voeux(client):
+    dossier, (resp, _autre) = famille(intentions_validees=True)
+    client.force_login(resp.user)
+    url = reverse("dialogue:famille_recapitulatif", args=[dossier.pk, "intentions"])
+    _mesure(client, url, lambda: _voeux(dossier, 1), lambda: _voeux(dossier, 6), 8)
+
+
+def test_accueil_famille_independant_du_nombre_d_enfants(client):
+    campagne = CampagneFactory()
+    dossier, (resp, _autre) = famille(campagne)
+    client.force_login(resp.user)
+
+    def frere_et_soeurs():
+        from tests.factories import DossierFactory, LienFactory
+
+        for _ in range(3):
+            d = DossierFactory(campagne=campagne)
+            LienFactory(eleve=d.eleve, responsable=resp, code_parente="10")
+
+    _mesure(client, reverse("accueil"), lambda: None, frere_et_soeurs, 7)
+
+
+def test_reponse_independante_du_nombre_de_voeux(client):
+    dossier, (resp, _autre) = famille(propositions_publiees=True)
+    client.force_login(resp.user)
+    url = reverse("dialogue:reponse", args=[dossier.pk])
+    _mesure(client, url, lambda: None, lambda: _voeux(dossier, 6), 13)
+
+
+def test_liste_direction_independante_du_nombre_de_dossiers(client):
+    campagne = CampagneFactory()
+    dossier, _resps = famille(campagne, voeux_valides=True)
+    chef = PersonnelFactory(etablissement=campagne.etablissement, role="chef_etablissement").user
+    client.force_login(chef)
+    url = reverse("dialogue:direction_liste", args=[campagne.etablissement.uai])
+
+    def plus_de_dossiers():
+        for etat in ("voeux_valides", "propositions_publiees", "intentions_validees"):
+            for _ in range(3):
+                famille(campagne, **{etat: True})
+
+    _mesure(client, url, lambda: None, plus_de_dossiers, 7)
