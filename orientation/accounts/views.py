@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from orientation.etablissements.models import Division, Etablissement, Personnel
 
-from . import activation, permissions, personnels
+from . import activation, journal, permissions, personnels
 from .accueil import enfants
 from .forms import (
     ActivationCodeForm,
@@ -131,6 +131,7 @@ def reinitialiser(request):
     form = ReinitialisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         activation.demander_reinitialisation(form.cleaned_data["identifiant"])
+        journal.tracer("reinitialisation_demandee", request)  # never the address typed (V7.1.1)
         return redirect("accounts:reinitialiser_envoye")
     return render(
         request,
@@ -155,6 +156,7 @@ def reinitialiser_confirmer(request, uidb64, token):
     form = MotDePasseForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         activation.definir_mot_de_passe(user, form.cleaned_data["new_password1"])
+        journal.tracer("reinitialisation_faite", request, utilisateur=user.pk)
         messages.success(
             request, _("Votre mot de passe est modifié. Connectez-vous avec le nouveau.")
         )
