@@ -85,6 +85,9 @@ class ChangementMotDePasseForm(DsfrBaseForm, PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = _("Mot de passe actuel")
+        # Django autofocuses this field: on the profile page it would pull the focus (and a
+        # phone's scroll) down to the second form (RGAA 7.4, no unexpected change of context).
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
         self.fields["new_password1"].label = _("Nouveau mot de passe")
         self.fields["new_password2"].label = _("Confirmation du nouveau mot de passe")
         _relabel(self)

@@ -1,6 +1,7 @@
 """Browser journeys: Playwright for Python driving Debian's Chromium against pytest-django's
 live_server, each journey ending with an axe-core scan (RGAA / WCAG 2.1 AA)."""
 
+import functools
 import json
 import os
 import shutil
@@ -32,6 +33,27 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _catalogue(request):
+    """The live server's tests flush the database, the national catalogue with it: reload it."""
+    if "live_server" not in request.fixturenames and not request.node.get_closest_marker(
+        "django_db"
+    ):
+        return
+    request.getfixturevalue("transactional_db")
+    from orientation.campagnes import catalogue
+    from orientation.campagnes.models import Specialite, Voie
+
+    if not Voie.objects.exists():
+        catalogue.charger(Voie, Specialite)
+
+
+@pytest.fixture(params=["ordinateur", "telephone"])
+def ecran(request, live_server):
+    """A journey run twice: on a desktop screen and on a 375 px phone."""
+    return request.getfixturevalue("page" if request.param == "ordinateur" else "phone")
 
 
 @pytest.fixture(scope="session")
@@ -85,9 +107,16 @@ def _axe_script() -> str:
     return str(Path(axe_playwright_python.__file__).with_name("axe.min.js"))
 
 
+@functools.cache
+def _axe_source() -> str:
+    return Path(_axe_script()).read_text(encoding="utf-8")
+
+
 def axe_check(page, name: str = "") -> None:
     """Run axe-core on the current page; fail with the violations in plain words."""
-    page.add_script_tag(path=_axe_script())
+    # Evaluated through the DevTools protocol: the strict CSP (no inline script) stays on.
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )
