@@ -113,14 +113,14 @@ class Diff:
             (_("Comptes à créer"), r["comptes_crees"]),
         ]
 
-    def texte(self) -> str:
-        """The whole diff as plain text (the command prints it)."""
+    def texte(self, detail: bool = True) -> str:
+        """The diff as plain text (the command prints it); without `detail`, the summary only."""
         out = []
         if self.etablissement_a_creer:
             out.append(_("L'établissement %(uai)s sera créé.") % {"uai": self.uai})
         out.append(_("Résumé :"))
         out += [f"  {label} : {n}" for label, n in self.compteurs()]
-        for section in self.sections:
+        for section in self.sections if detail else ():
             if not section.total:
                 continue
             out.append(f"{section.titre} ({section.total}) :")

@@ -36,7 +36,8 @@ class Command(BaseCommand):
                 )
         except SiecleError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(diff.texte())
+        # Verbosity 0 (the demo) prints the summary only, not the line-by-line changes.
+        self.stdout.write(diff.texte(detail=options["verbosity"] >= 1))
         if dry_run:
             self.stdout.write(self.style.WARNING("Simulation (--dry-run) : rien n'a été écrit."))
         else:

@@ -60,10 +60,21 @@ class Command(BaseCommand):
             reponse_limite=_minuit(85),
         )
         campagne.specialites_offertes.set(Specialite.objects.filter(code__in=OFFRE))
-        call_command("import_siecle", "--uai", UAI, *[str(f) for f in fichiers], stdout=self.stdout)
+        call_command(
+            "import_siecle",
+            "--uai",
+            UAI,
+            *[str(f) for f in fichiers],
+            stdout=self.stdout,
+            verbosity=0,
+        )
 
         with transaction.atomic():
             comptes = self._comptes(etab, campagne)
+        self._demo_papier(etab, campagne, siecle_dir, [u for _, u in comptes])
+        self._demo_decisions(etab, campagne, [u for _, u in comptes])
+        self._demo_familles(etab, campagne, [u for _, u in comptes])
+        self._demo_conseil(etab, campagne, [u for _, u in comptes])
         self._afficher(comptes, port)
 
     def _activer(self, user: User) -> User:
@@ -154,3 +165,367 @@ class Command(BaseCommand):
         for role, user in comptes:
             self.stdout.write(f"  {role.ljust(largeur)}  identifiant : {user.username}")
         self.stdout.write(f"Connexion : {url}compte/connexion/")
+
+    def _demo_papier(self, etab, campagne, siecle_dir, comptes):
+        """The paper route (docs/saisie-papier.md): one fiche entered by the secrétariat, and a
+        sample spreadsheet of intentions to import, written next to the SIECLE files."""
+        import tablib
+
+        from orientation.dialogue import workflow
+        from orientation.dialogue.models import Dossier, Saisie
+        from orientation.dialogue.regles import VoeuSaisi
+
+        secretariat = Personnel.objects.get(etablissement=etab, role=Role.SECRETARIAT).user
+        # Pupils other than the demo families', with a legal representative.
+        dossiers = list(
+            Dossier.objects.filter(
+                campagne=campagne, saisies__isnull=True, eleve__liens__niveau=Lien.Niveau.LEGAL
+            )
+            .exclude(eleve__liens__responsable__user__in=comptes)
+            .exclude(eleve__user__in=comptes)
+            .select_related("eleve__division")
+            .distinct()
+            .order_by("-eleve__division__code", "eleve__nom")[:12]
+        )
+        dossier = dossiers[0]
+        signataire = (
+            dossier.eleve.liens.filter(niveau=Lien.Niveau.LEGAL).order_by("pk").first().responsable
+        )
+        workflow.valider_voeux(
+            dossier,
+            secretariat,
+            Phase.PROVISOIRE,
+            [
+                VoeuSaisi("generale", "GENERALE", ("MATHS", "PC", "SVT", "SES")),
+                VoeuSaisi("technologique", "STL"),
+            ],
+            canal=Saisie.Canal.ETABLISSEMENT,
+            pour=signataire,
+            date_papier=timezone.localdate() - datetime.timedelta(days=1),
+            reference_scan="scan-fiche-papier-001.pdf",
+        )
+        self.stdout.write(
+            f"  fiche papier saisie par le secrétariat : {dossier.eleve.nom_complet} "
+            f"(/dossier/etablissement/{dossier.pk}/saisie-papier/)"
+        )
+        entetes = ["INE", "Nom", "Prénom", "Division", "Voie 1", "Spécialités 1", "Série 1"]
+        entetes += ["Voie 2", "Série 2", "Option pro 2"]
+        data = tablib.Dataset(headers=entetes)
+        lignes = [
+            ("1re générale", "Mathématiques, PC, SVT, SES", "", "Technologique", "STI2D", ""),
+            ("Technologique", "", "STMG", "Pro", "", "CAP"),
+            ("1re générale", "Mathématiques, Physique-chimie", "", "", "", ""),  # R9: refused
+            ("Astronomie", "", "", "", "", ""),  # unknown voie: refused
+            ("Technologique", "", "ST2S", "", "", ""),
+        ]
+        autres = [d for d in dossiers if d.pk != dossier.pk]
+        for d, ligne in zip(autres, lignes, strict=False):
+            e = d.eleve
+            data.append([e.ine, e.nom, e.prenom, e.division.code, *ligne])
+        data.append(["", "Inconnu", "Personne", "2DE9", "Technologique", "", "STL", "", "", ""])
+        csv_path = Path(siecle_dir) / "intentions-exemple.csv"
+        csv_path.write_text(data.export("csv", delimiter=";"), encoding="utf-8")
+        (Path(siecle_dir) / "intentions-exemple.xlsx").write_bytes(data.export("xlsx"))
+        self.stdout.write(f"  tableur d'intentions à importer : {csv_path} (et .xlsx)")
+
+    def _familles_intactes(self, campagne, comptes, nombre, ordre):
+        """`nombre` dossiers no one has touched yet, each with two legal representatives who have
+        an account and an e-mail, and none of them among the accounts printed already."""
+        from orientation.dialogue.models import Dossier, Etat
+
+        dossiers = (
+            Dossier.objects.filter(campagne=campagne, etat=Etat.INTENTIONS_OUVERTES)
+            .filter(evenements__isnull=True, saisies__isnull=True)
+            .exclude(eleve__liens__responsable__user__in=comptes)
+            .select_related("eleve")
+            .prefetch_related("eleve__liens__responsable__user")
+            .order_by(*ordre)
+        )
+        familles = []
+        for dossier in dossiers:
+            legaux = [
+                lien.responsable
+                for lien in dossier.eleve.liens.all()
+                if lien.niveau == Lien.Niveau.LEGAL
+            ]
+            if len(legaux) == 2 and all(r.user and r.email for r in legaux):
+                familles.append((dossier, legaux))
+            if len(familles) == nombre:
+                return familles
+        raise CommandError("Le lycée fictif n'a pas assez de familles à deux représentants.")
+
+    def _demo_decisions(self, etab, campagne, comptes):
+        """After the council (docs/decision.md): one family at each step, through the real
+        transitions from `propositions_publiees` on. The earlier steps are set as fixtures (the
+        campaign's windows are not where they would be)."""
+        from orientation.campagnes.models import Voie
+        from orientation.dialogue import workflow
+        from orientation.dialogue.models import Dossier, Etat, Proposition, Saisie, Voeu
+
+        familles = self._familles_intactes(campagne, comptes, 5, ordre=("-eleve__nom",))
+        direction = comptes[0]
+        voies = Voie.objects.in_bulk(["STMG", "STI2D", "GENERALE"], field_name="code")
+        maintenant = timezone.now()
+        for dossier, _ in familles:
+            Dossier.objects.filter(pk=dossier.pk).update(
+                etat=Etat.PROPOSITIONS_PUBLIEES, avis_accuse_le=maintenant
+            )
+            for rang, (code, reponse) in enumerate([("STMG", "oui"), ("STI2D", "non")], 1):
+                voeu = Voeu.objects.create(
+                    dossier=dossier, phase=Phase.DEFINITIVE, rang=rang, voie=voies[code]
+                )
+                Proposition.objects.create(
+                    dossier=dossier, voeu=voeu, voie=voies[code], reponse=reponse
+                )
+            Proposition.objects.create(dossier=dossier, voie=voies["GENERALE"], reponse="oui")
+            Saisie.objects.create(
+                dossier=dossier,
+                phase=Phase.DEFINITIVE,
+                premiere_validation_le=maintenant,
+                valide_le=maintenant,
+            )
+
+        def oui(dossier, code):
+            return [Proposition.objects.get(dossier=dossier, voie__code=code).pk]
+
+        (a, (a1, a2)), (b, (b1, b2)), (c, (c1, c2)), (d, (d1, d2)), (e, (e1, e2)) = familles
+        workflow.repondre(b, b1.user, accepte=True, propositions=oui(b, "STMG"))
+        workflow.repondre(c, c1.user, accepte=False)
+        workflow.repondre(d, d1.user, accepte=True, propositions=oui(d, "STMG"))
+        workflow.conclure_accord(d, d2.user, d_accord=True)
+        workflow.repondre(e, e1.user, accepte=True, propositions=oui(e, "STMG"))
+        workflow.conclure_accord(e, e2.user, d_accord=False)
+        workflow.tenir_entretien(
+            e,
+            direction,
+            tenu_le=maintenant - datetime.timedelta(hours=2),
+            participants="Les deux représentants légaux, l'élève, la cheffe d'établissement",
+            compte_rendu="Les parents restent en désaccord sur la série technologique.",
+        )
+        workflow.decider(
+            e,
+            direction,
+            voies=["GENERALE"],
+            motivation="Résultats solides en sciences ; le projet de l'élève le justifie.",
+        )
+        workflow.engager_recours(e, direction)
+
+        for _, legaux in familles:
+            for responsable in legaux:
+                self._activer(responsable.user)
+        self.stdout.write("Après le conseil de classe (réponse, accord, décision, recours) :")
+        lignes = [
+            ("propositions publiées, réponse attendue", a1),
+            ("réponse donnée, accord du 2d représentant attendu", b2),
+            ("refus : entretien requis", c1),
+            ("accord : décision prise", d1),
+            ("désaccord, entretien, décision, recours", e1),
+        ]
+        for quoi, responsable in lignes:
+            self.stdout.write(f"  {quoi.ljust(50)}  identifiant : {responsable.user.username}")
+        self.stdout.write(
+            "  direction : « Décisions d'orientation » depuis l'accueil (identifiant direction)"
+        )
+
+    def _demo_familles(self, etab, campagne, comptes):
+        """The family's pages (docs/parcours-famille.md): one family in each situation, through the
+        real transitions while the provisional window is open; the demandes (whose window opens
+        later) are set as fixtures."""
+        from orientation.campagnes.models import Voie
+        from orientation.dialogue import workflow
+        from orientation.dialogue.models import Avis, Dossier, Etat, Saisie, Voeu
+        from orientation.dialogue.regles import VoeuSaisi
+
+        familles = self._familles_intactes(campagne, comptes, 4, ordre=("eleve__nom", "pk"))
+        direction = comptes[0]
+        intentions = [
+            VoeuSaisi("generale", "GENERALE", ("MATHS", "PC", "SVT", "SES")),
+            VoeuSaisi("technologique", "STMG"),
+        ]
+        (a, (a1, a2)), (b, (b1, _b2)), (c, (c1, _c2)), (d, (d1, _d2)) = familles
+        for dossier, responsable in ((b, b1), (c, c1), (d, d1)):
+            workflow.valider_voeux(dossier, responsable.user, Phase.PROVISOIRE, intentions)
+        for dossier, valeur in ((c, "favorable"), (d, "reserve")):
+            for voeu in Voeu.objects.filter(dossier=dossier, phase=Phase.PROVISOIRE):
+                Avis.objects.create(
+                    voeu=voeu,
+                    valeur=valeur if voeu.rang == 1 else "favorable",
+                    motif="Travail régulier, à confirmer au 3e trimestre.",
+                    saisi_par=direction,
+                )
+            workflow.publier_avis(dossier, direction)
+        workflow.accuser_reception(d, d1.user)
+        # The definitive window opens later in the demo's calendar: a fixture, as if validated.
+        maintenant = timezone.now()
+        voies = Voie.objects.in_bulk(["GENERALE", "STMG"], field_name="code")
+        generale = Voeu.objects.create(
+            dossier=d, phase=Phase.DEFINITIVE, rang=1, voie=voies["GENERALE"]
+        )
+        generale.specialites.set(Specialite.objects.filter(code__in=["MATHS", "PC", "SES"]))
+        Voeu.objects.create(dossier=d, phase=Phase.DEFINITIVE, rang=2, voie=voies["STMG"])
+        Saisie.objects.create(
+            dossier=d,
+            phase=Phase.DEFINITIVE,
+            valide_par=d1,
+            valide_par_compte=d1.user,
+            premiere_validation_le=maintenant,
+            valide_le=maintenant,
+        )
+        Dossier.objects.filter(pk=d.pk).update(etat=Etat.VOEUX_VALIDES, titulaire_demandes=d1)
+
+        for _, legaux in familles:
+            for responsable in legaux:
+                self._activer(responsable.user)
+        self.stdout.write("Familles (saisie des vœux, avis provisoire) :")
+        lignes = [
+            ("rien de saisi (saisie des intentions ouverte)", a1),
+            ("  même famille, 2d représentant", a2),
+            ("intentions validées (modifiables)", b1),
+            ("avis provisoire publié, accusé de réception attendu", c1),
+            ("demandes définitives validées", d1),
+        ]
+        for quoi, responsable in lignes:
+            self.stdout.write(f"  {quoi.ljust(52)}  identifiant : {responsable.user.username}")
+
+    def _demo_conseil(self, etab, campagne, comptes):
+        """The class council's grid (docs/conseil-de-classe.md) for the professeur principal's two
+        divisions: in the first, avis entered and not yet published (council to come); in the
+        second, avis published, and definitive answers with a proposal published."""
+        from orientation.campagnes.models import Voie
+        from orientation.dialogue import workflow
+        from orientation.dialogue.models import Dossier, Etat, Saisie, Voeu
+        from orientation.dialogue.regles import VoeuSaisi
+
+        direction, professeur = comptes[0], comptes[2]
+        divisions = list(Division.objects.filter(etablissement=etab, est_seconde_gt=True))[:2]
+        intentions = [
+            [VoeuSaisi("generale", "GENERALE", ("MATHS", "PC", "SVT", "SES"))],
+            [
+                VoeuSaisi("technologique", "STMG"),
+                VoeuSaisi("generale", "GENERALE", ("SES", "HGGSP", "LLCER", "HLP")),
+            ],
+            [
+                VoeuSaisi("technologique", "STI2D"),
+                VoeuSaisi("professionnelle", "PRO", option_pro="1re_pro"),
+            ],
+        ]
+        avis = ["favorable", "reserve", "favorable", "defavorable", "favorable", "favorable"]
+        hier = timezone.localdate() - datetime.timedelta(days=1)
+        voies = Voie.objects.in_bulk(["GENERALE", "STMG", "STI2D"], field_name="code")
+        maths_pc = set(
+            Specialite.objects.filter(code__in=["MATHS", "PC"]).values_list("pk", flat=True)
+        )
+
+        def familles(division, nombre):
+            dossiers = (
+                Dossier.objects.filter(
+                    campagne=campagne,
+                    eleve__division=division,
+                    etat=Etat.INTENTIONS_OUVERTES,
+                    evenements__isnull=True,
+                    saisies__isnull=True,
+                )
+                .exclude(eleve__liens__responsable__user__in=comptes)
+                .prefetch_related("eleve__liens__responsable__user")
+                .order_by("eleve__nom", "pk")
+            )
+            trouves = []
+            for dossier in dossiers:
+                legaux = [
+                    lien.responsable
+                    for lien in dossier.eleve.liens.all()
+                    if lien.niveau == Lien.Niveau.LEGAL and lien.responsable.user
+                ]
+                if legaux:
+                    trouves.append((dossier, legaux[0]))
+                if len(trouves) == nombre:
+                    break
+            return trouves
+
+        def avis_du_conseil(dossier, i, tous=True):
+            voeux = list(Voeu.objects.filter(dossier=dossier, phase=Phase.PROVISOIRE))
+            saisies = [
+                workflow.SaisieAvis(
+                    v.pk,
+                    avis[(i + v.rang) % len(avis)],
+                    motif="Résultats fragiles dans les disciplines de la voie."
+                    if avis[(i + v.rang) % len(avis)] != "favorable"
+                    else "",
+                    commentaire="Bon investissement ; à confirmer au 3e trimestre."
+                    if v.rang == 1
+                    else "",
+                    specialites=frozenset(maths_pc) if v.voie.code == "GENERALE" else frozenset(),
+                )
+                for v in voeux[: None if tous else 1]
+            ]
+            workflow.enregistrer_avis(dossier, professeur, saisies)
+
+        for numero, division in enumerate(divisions):
+            liste = familles(division, 7)
+            for i, (dossier, responsable) in enumerate(liste):
+                workflow.valider_voeux(
+                    dossier, responsable.user, Phase.PROVISOIRE, intentions[i % len(intentions)]
+                )
+                if i < 6:
+                    avis_du_conseil(dossier, i, tous=i != 5)  # the last one left incomplete
+            if numero == 0:
+                continue
+            ConseilDivision.objects.filter(
+                campagne=campagne, division=division, phase=Phase.PROVISOIRE
+            ).update(date_conseil=hier)
+            conseil = ConseilDivision.objects.get(
+                campagne=campagne, division=division, phase=Phase.PROVISOIRE
+            )
+            workflow.publier_conseil(conseil, direction)
+            # Definitive phase for three of them: acknowledged, demandes as if validated (the
+            # window opens later in the demo's calendar), answered and published.
+            maintenant = timezone.now()
+            for i, (dossier, responsable) in enumerate(liste[:3]):
+                workflow.accuser_reception(dossier, responsable.user)
+                demandes = [voies["STMG"], voies["STI2D"]] if i != 1 else [voies["GENERALE"]]
+                crees = []
+                for rang, voie in enumerate(demandes, start=1):
+                    voeu = Voeu.objects.create(
+                        dossier=dossier, phase=Phase.DEFINITIVE, rang=rang, voie=voie
+                    )
+                    if voie.code == "GENERALE":
+                        voeu.specialites.set(
+                            Specialite.objects.filter(code__in=["MATHS", "PC", "SES"])
+                        )
+                    crees.append(voeu)
+                Saisie.objects.create(
+                    dossier=dossier,
+                    phase=Phase.DEFINITIVE,
+                    valide_par=responsable,
+                    valide_par_compte=responsable.user,
+                    premiere_validation_le=maintenant,
+                    valide_le=maintenant,
+                )
+                Dossier.objects.filter(pk=dossier.pk).update(
+                    etat=Etat.VOEUX_VALIDES, titulaire_demandes=responsable
+                )
+                saisies = [
+                    workflow.SaisieProposition(
+                        v.pk, v.voie_id, "oui" if v.rang == 1 else "non", "Projet cohérent."
+                    )
+                    for v in crees
+                ]
+                if i == 2:  # a voie the family did not ask for
+                    saisies.append(
+                        workflow.SaisieProposition(
+                            None, voies["GENERALE"].pk, "oui", "", frozenset(maths_pc)
+                        )
+                    )
+                workflow.enregistrer_propositions(dossier, professeur, saisies)
+            ConseilDivision.objects.filter(
+                campagne=campagne, division=division, phase=Phase.DEFINITIVE
+            ).update(date_conseil=hier)
+            conseil = ConseilDivision.objects.get(
+                campagne=campagne, division=division, phase=Phase.DEFINITIVE
+            )
+            workflow.publier_conseil(conseil, direction)
+        etats = ["avis saisis, non publiés", "avis publiés ; réponses aux demandes publiées"]
+        self.stdout.write(
+            "Conseil de classe (accueil du professeur principal) : "
+            + " ; ".join(f"{d.code} : {etat}" for d, etat in zip(divisions, etats, strict=False))
+        )
