@@ -128,7 +128,7 @@ AUTHENTICATION_BACKENDS = [
     "orientation.accounts.backends.EmailOrUsernameBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "orientation.accounts.hachage.Argon2idOWASP",  # docs/adr/0005-argon2-owasp.md
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

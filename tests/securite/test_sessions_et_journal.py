@@ -66,10 +66,31 @@ def test_mots_de_passe_en_argon2():
     # The tests swap in MD5 for speed: read the settings module itself.
     from orientation import settings as module
 
-    assert module.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert module.PASSWORD_HASHERS[0] == "orientation.accounts.hachage.Argon2idOWASP"
+    from orientation.accounts.hachage import Argon2idOWASP
+
+    hacheur = Argon2idOWASP()
+    empreinte = hacheur.encode("x", hacheur.salt())
+    # Argon2id with OWASP's parameters: 19 MiB, 2 passes, 1 lane (docs/adr/0005).
+    assert empreinte.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert hacheur.verify("x", empreinte) and not hacheur.verify("y", empreinte)
+
+
+def test_une_ancienne_empreinte_argon2_est_refaite_a_la_connexion(client, settings):
     from django.contrib.auth.hashers import Argon2PasswordHasher
 
-    assert Argon2PasswordHasher().encode("x", Argon2PasswordHasher().salt()).startswith("argon2$")
+    settings.PASSWORD_HASHERS = [
+        "orientation.accounts.hachage.Argon2idOWASP",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+    user = UserFactory()
+    ancienne = Argon2PasswordHasher()
+    user.password = ancienne.encode("Un-mot-de-passe-2026", ancienne.salt())
+    user.save()
+    assert "m=102400" in user.password
+    assert client.login(username=user.username, password="Un-mot-de-passe-2026")
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
 
 
 def test_axes_verrouille_par_identifiant_et_adresse_en_francais(client, settings, caplog):
