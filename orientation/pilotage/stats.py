@@ -27,7 +27,17 @@ class Ligne:
     code: str
     libelle: str
     nombre: int
-    pourcentage: int = 0
+    pourcentage: int = 0  # the bar's width, in 5 % steps
+
+    @property
+    def part(self) -> str:
+        """The share as read: '1 %', and '< 1 %' rather than a misleading '0 %' for a few."""
+        if not self.nombre or not self.total:
+            return "0 %"
+        exacte = 100 * self.nombre / self.total
+        return "< 1 %" if exacte < 0.5 else f"{round(exacte)} %"
+
+    total: int = 0
 
 
 @dataclass
@@ -43,6 +53,7 @@ def _pourcentages(lignes: list[Ligne], total: int) -> list[Ligne]:
     for ligne in lignes:
         # Rounded to 5 % steps: the bars' widths are CSS classes (strict CSP, no inline style).
         ligne.pourcentage = round(ligne.nombre * 20 / total) * 5 if total else 0
+        ligne.total = total
     return lignes
 
 

@@ -283,3 +283,13 @@ def test_pdf_de_tout_l_etablissement_renvoie_au_choix_d_une_classe(client, ecole
     client.force_login(_chef(campagne))
     r = client.get(reverse("pilotage:fiches_pdf", args=[campagne.etablissement.uai]))
     assert r.status_code == 302
+
+
+def test_part_lisible_jamais_zero_pour_quelques_fiches():
+    from orientation.pilotage.stats import Ligne, _pourcentages
+
+    trois, aucune, moitie, une = _pourcentages(
+        [Ligne("a", "A", 3), Ligne("b", "B", 0), Ligne("c", "C", 119), Ligne("d", "D", 1)], 238
+    )
+    assert (trois.part, aucune.part, moitie.part, une.part) == ("1 %", "0 %", "50 %", "< 1 %")
+    assert (trois.pourcentage, moitie.pourcentage) == (0, 50)  # the bar, in 5 % steps
