@@ -270,3 +270,74 @@ def famille(campagne=None, *, representants=2, **dossier_kwargs):
         for code in ["10", "20"][:representants]
     ]
     return dossier, responsables
+
+
+# After the council, through the real transitions of workflow.py (docs/decision.md). Each path
+# starts from `propositions_publiees`; a step is reached by playing every step before it.
+PAR_ACCORD = ("reponse_famille", "decide")
+PAR_ENTRETIEN = (
+    "entretien_requis",
+    "entretien_tenu",
+    "decide_apres_entretien",
+    "recours",
+    "decide_apres_recours",
+)
+ETAPES_APRES_LE_CONSEIL = PAR_ACCORD + PAR_ENTRETIEN
+
+
+def apres_le_conseil(etape: str, campagne=None, *, chef=None, **dossier_kwargs):
+    """A family with two representatives (as `famille()`) whose dossier reached `etape`:
+    - reponse_famille: the first representative accepted 1re STMG (R17); the other must agree;
+    - decide: the other agreed: the decision follows from the agreement (R19–R21);
+    - entretien_requis: the first representative refused every proposal (R17, R22);
+    - entretien_tenu: the head held the interview (R22);
+    - decide_apres_entretien: the head decided 1re générale, which differs from the request:
+      a motivation and a deadline to appeal (X);
+    - recours: the school recorded the family's appeal (R23);
+    - decide_apres_recours: the commission d'appel decided 1re STI2D (R23).
+    `chef` (made if absent) is the head of the campaign's school.
+    """
+    from orientation.dialogue import workflow
+    from orientation.dialogue.models import Proposition
+
+    chemin = PAR_ACCORD if etape in PAR_ACCORD else PAR_ENTRETIEN
+    if etape not in chemin:
+        raise ValueError(f"unknown step after the council: {etape!r}")
+    campagne = campagne or CampagneFactory(definitive_ouverte=True)
+    dossier, responsables = famille(campagne, propositions_publiees=True, **dossier_kwargs)
+    premier, autre = responsables
+    chef = chef or PersonnelFactory(etablissement=campagne.etablissement).user
+    stmg = Proposition.objects.filter(dossier=dossier, voie__code="STMG").values_list(
+        "pk", flat=True
+    )
+    il_y_a_deux_heures = timezone.now() - datetime.timedelta(hours=2)
+    pas = {
+        "reponse_famille": lambda: workflow.repondre(
+            dossier, premier.user, accepte=True, propositions=list(stmg)
+        ),
+        "decide": lambda: workflow.conclure_accord(dossier, autre.user, d_accord=True),
+        "entretien_requis": lambda: workflow.repondre(dossier, premier.user, accepte=False),
+        "entretien_tenu": lambda: workflow.tenir_entretien(
+            dossier,
+            chef,
+            tenu_le=il_y_a_deux_heures,
+            participants="Les deux représentants légaux, l'élève, le chef d'établissement",
+            compte_rendu="La famille maintient sa demande de 1re STI2D.",
+        ),
+        "decide_apres_entretien": lambda: workflow.decider(
+            dossier, chef, voies=["GENERALE"], motivation="Résultats solides en sciences."
+        ),
+        "recours": lambda: workflow.engager_recours(dossier, chef),
+        "decide_apres_recours": lambda: workflow.statuer_recours(
+            dossier,
+            chef,
+            maintien=False,
+            voie="STI2D",
+            date_commission=timezone.localdate(),
+            issue="La commission d'appel retient la 1re STI2D.",
+        ),
+    }
+    for nom in chemin[: chemin.index(etape) + 1]:
+        pas[nom]()
+    dossier.refresh_from_db()
+    return dossier, responsables

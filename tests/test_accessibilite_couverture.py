@@ -80,3 +80,17 @@ def test_chaque_icone_dsfr_des_gabarits_existe():
             if not re.search(re.escape(classe) + r"[:,{\s]", icones):
                 inconnues.add(f"{gabarit.relative_to(racine)}: {classe}")
     assert not inconnues, sorted(inconnues)
+
+
+def test_chaque_etat_de_la_fiche_est_balaye_du_cote_de_la_famille():
+    """Each state of the fiche on the family's dossier page, and each step after the council on
+    the response page (tests/factories.ETAPES_APRES_LE_CONSEIL)."""
+    from orientation.dialogue.models import Etat
+    from tests.factories import ETAPES_APRES_LE_CONSEIL
+
+    def etats(nom):
+        return {p.etat for p in PAGES if p.nom == nom and p.famille}
+
+    assert not set(Etat.values) - etats("dialogue:famille_dossier")
+    attendues = {Etat.PROPOSITIONS_PUBLIEES, *ETAPES_APRES_LE_CONSEIL}
+    assert not attendues - etats("dialogue:reponse")

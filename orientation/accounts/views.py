@@ -7,13 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from orientation import pdf
 from orientation.etablissements.models import Division, Etablissement, Personnel
 
 from . import activation, journal, permissions, personnels
@@ -444,14 +443,9 @@ def lettres(request, uai):
         "page_title": _("Lettres d'activation — %(nom)s") % {"nom": etablissement.nom},
     }
     if form.cleaned_data.get("format") == "pdf":
-        from weasyprint import HTML  # imported late: its system libraries load on first use
-
-        html = render_to_string("accounts/lettres_pdf.html", contexte, request=request)
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="lettres-activation-{uai}.pdf"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return pdf.reponse(
+            request, "accounts/lettres_pdf.html", contexte, f"lettres-activation-{uai}"
+        )
     response = render(request, "accounts/lettres.html", contexte)
     response["Cache-Control"] = "no-store"  # the codes are secrets
     return response

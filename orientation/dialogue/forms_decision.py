@@ -57,7 +57,7 @@ class AccordForm(DsfrBaseForm):
     """R19: the other representative's express answer (X: silence is never agreement)."""
 
     d_accord = forms.ChoiceField(
-        label=_("Êtes-vous d'accord avec cette réponse ?"),
+        label=_("Êtes-vous d'accord avec cette réponse\u00a0?"),
         choices=[("oui", _("Oui, je suis d'accord")), ("non", _("Non, je ne suis pas d'accord"))],
         widget=forms.RadioSelect,
     )

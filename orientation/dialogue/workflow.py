@@ -79,6 +79,16 @@ class Interdit(TransitionRefusee, PermissionDenied):
     """The acting user has no right to this transition on this dossier."""
 
 
+class EtapeDepassee(TransitionRefusee):
+    """The dossier is not (or no longer) in a source state of the transition: often somebody else
+    moved it on a moment ago (two members of staff on the same dossier)."""
+
+
+class ModificationConcurrente(TransitionRefusee):
+    """The council's answers changed since the page was displayed (another member of staff saved
+    them): nothing is saved, rather than silently overwriting their entry (a lost update)."""
+
+
 class VoeuxInvalides(TransitionRefusee):
     """The list breaks R8–R11; `erreurs` are regles.Erreur, tied to a rank and a field."""
 
@@ -113,7 +123,7 @@ def _verrouiller(dossier: Dossier | int) -> Dossier:
 def _verifier_source(dossier: Dossier, transition: str) -> str:
     sources, cible = TRANSITIONS[transition]
     if dossier.etat not in sources:
-        raise TransitionRefusee(
+        raise EtapeDepassee(
             _("Cette action n'est pas possible à cette étape (%(etat)s).")
             % {"etat": dossier.get_etat_display()}
         )
@@ -224,6 +234,43 @@ def libelles_voeux(dossier: Dossier, phase: str) -> list[str]:
 # --- transitions ---------------------------------------------------------------------------------
 
 
+class SaisieFermee(TransitionRefusee):
+    """R1: the phase's window is closed (the page says when it opens or when it closed)."""
+
+
+def refus_de_saisie(
+    dossier: Dossier, phase: str, *, responsable: Responsable | None = None, user=None
+) -> TransitionRefusee | None:
+    """Why the list of `phase` cannot be validated now, or None when it can: R1, R5–R7, R14.
+    The one place for both the family's page (read-only, with the reason) and valider_voeux.
+    R7 is checked for the acting `responsable` (valider_voeux; None: the school on nobody's
+    behalf, or an adult pupil) or, on the family's page, for the signed-in `user`."""
+    transition = "valider_intentions" if phase == Phase.PROVISOIRE else "valider_demandes"
+    if phase == Phase.DEFINITIVE and dossier.etat == Etat.AVIS_PUBLIE:
+        # R5, R6: whoever comes for the definitive phase acknowledges the avis first.
+        return TransitionRefusee(
+            _("Accusez d'abord réception de l'avis provisoire du conseil de classe.")
+        )
+    if dossier.etat not in TRANSITIONS[transition][0]:
+        return TransitionRefusee(_("Cette liste ne peut plus être modifiée à cette étape."))
+    if not dossier.campagne.saisie_ouverte(phase):
+        # R1, R14: outside the window everything stays readable, nothing changes.
+        return SaisieFermee(_("Le service de saisie est fermé : rien n'a été enregistré."))
+    titulaire_id = dossier.titulaire_id(phase)
+    if titulaire_id is not None and (
+        (responsable is not None and responsable.pk != titulaire_id)
+        or (user is not None and dossier.titulaire(phase).user_id != user.pk)
+    ):
+        # R7 (and R3 for the intentions): the first representative to validate holds the right.
+        return Interdit(
+            _(
+                "Les choix ont déjà été validés par l'autre représentant légal : lui seul peut "
+                "les modifier. Vous pouvez les consulter."
+            )
+        )
+    return None
+
+
 def valider_voeux(
     dossier: Dossier,
     user,
@@ -249,27 +296,12 @@ def valider_voeux(
     with transaction.atomic():
         dossier = _verrouiller(dossier)
         papier.exiger(user, dossier)
-        if phase == Phase.DEFINITIVE and dossier.etat == Etat.AVIS_PUBLIE:
-            # R5, R6: whoever comes for the definitive phase acknowledges the avis first.
-            raise TransitionRefusee(
-                _("Accusez d'abord réception de l'avis provisoire du conseil de classe.")
-            )
-        cible = _verifier_source(dossier, transition)
-        if not dossier.campagne.saisie_ouverte(phase):
-            # R1: outside the window everything stays readable, nothing changes.
-            raise TransitionRefusee(_("Le service de saisie est fermé : rien n'a été enregistré."))
-
-        # R7 (and R3 for the intentions): the first representative to validate holds the right;
-        # re-read under the row lock, so two simultaneous first validations cannot both win.
+        # Re-read under the row lock, so two simultaneous first validations cannot both win (R7).
         responsable = papier.responsable(user, dossier)
-        titulaire_id = dossier.titulaire_id(phase)
-        if responsable is not None and titulaire_id not in (None, responsable.pk):
-            raise Interdit(
-                _(
-                    "Les choix ont déjà été validés par l'autre représentant légal : lui seul peut "
-                    "les modifier. Vous pouvez les consulter."
-                )
-            )
+        refus = refus_de_saisie(dossier, phase, responsable=responsable)
+        if refus is not None:
+            raise refus
+        cible = TRANSITIONS[transition][1]
 
         erreurs = regles.verifier(voeux, contexte_pour(dossier.campagne, phase))
         if erreurs:
@@ -300,7 +332,7 @@ def valider_voeux(
         saisie.save()
 
         champs = []
-        if responsable is not None and titulaire_id is None:
+        if responsable is not None and dossier.titulaire_id(phase) is None:
             champ = "titulaire_intentions" if phase == Phase.PROVISOIRE else "titulaire_demandes"
             setattr(dossier, champ, responsable)
             champs.append(champ)
@@ -1077,6 +1109,40 @@ def _etat_avis(avis) -> dict:
     }
 
 
+def _nom_de(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def version_conseil(reponses: Iterable, phase: str) -> str:
+    """The fingerprint of one pupil's saved council answers (Avis in the provisional phase,
+    Proposition in the definitive one, `specialites_recommandees` prefetched). The grid sends it
+    with each pupil's form; the save compares it under the row lock."""
+    if phase == Phase.PROVISOIRE:
+        etats = {str(a.voeu_id): _etat_avis(a) for a in reponses}
+    else:
+        etats = {f"{p.voeu_id}:{p.voie_id}": _etat_proposition(p) for p in reponses}
+    return hashlib.sha256(json.dumps(etats, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _exiger_version(reponses: list, phase: str, version: str | None) -> None:
+    """Optimistic check against a lost update: two members of staff (the professeur principal and
+    the head) open the same pupil's row; the first saves; the second's form still holds the old
+    answers and would write them back over the first's. `version` None: no check (a caller that
+    does not come from the grid's form)."""
+    if version is None or version == version_conseil(reponses, phase):
+        return
+    dernier = max(reponses, key=lambda r: r.saisi_le, default=None)
+    qui = _nom_de(dernier.saisi_par) if dernier is not None else ""
+    raise ModificationConcurrente(
+        _(
+            "Pendant votre saisie, %(qui)s a modifié les réponses du conseil pour cet élève : "
+            "rien n'a été enregistré. Les réponses enregistrées sont affichées ; refaites vos "
+            "changements si besoin."
+        )
+        % {"qui": qui or _("une autre personne")}
+    )
+
+
 def reponses_completes(dossier: Dossier, phase: str) -> bool:
     """Every intention has its avis (R4), every demande its oui / non (R16)."""
     voeux = Voeu.objects.filter(dossier=dossier, phase=phase)
@@ -1087,8 +1153,12 @@ def reponses_completes(dossier: Dossier, phase: str) -> bool:
     return not voeux.filter(proposition__isnull=True).exists()
 
 
-def enregistrer_avis(dossier: Dossier, user, saisies: list[SaisieAvis], ip=None) -> Dossier:
-    """R4: the council's avis on the pupil's intentions, saved for this pupil only."""
+def enregistrer_avis(
+    dossier: Dossier, user, saisies: list[SaisieAvis], ip=None, *, version: str | None = None
+) -> Dossier:
+    """R4: the council's avis on the pupil's intentions, saved for this pupil only. `version`:
+    the fingerprint the grid displayed (version_conseil); a different one now means somebody else
+    saved in between, and ModificationConcurrente is raised."""
     from .models import Avis
 
     with transaction.atomic():
@@ -1102,10 +1172,11 @@ def enregistrer_avis(dossier: Dossier, user, saisies: list[SaisieAvis], ip=None)
         }
         existants = {
             a.voeu_id: a
-            for a in Avis.objects.filter(voeu__in=voeux.keys()).prefetch_related(
-                "specialites_recommandees"
-            )
+            for a in Avis.objects.filter(voeu__in=voeux.keys())
+            .select_related("saisi_par")
+            .prefetch_related("specialites_recommandees")
         }
+        _exiger_version(list(existants.values()), Phase.PROVISOIRE, version)
         changements = []
         for saisie in saisies:
             if saisie.voeu_id not in voeux or saisie.valeur not in Avis.Valeur.values:
@@ -1157,10 +1228,16 @@ def _etat_proposition(p) -> dict:
 
 
 def enregistrer_propositions(
-    dossier: Dossier, user, saisies: list[SaisieProposition], ip=None
+    dossier: Dossier,
+    user,
+    saisies: list[SaisieProposition],
+    ip=None,
+    *,
+    version: str | None = None,
 ) -> Dossier:
     """R16: oui / non on each demande, the voies proposed that the family did not ask for; a
-    voie professionnelle request is recorded as an opinion on the passerelle (R11 X)."""
+    voie professionnelle request is recorded as an opinion on the passerelle (R11 X). `version`:
+    as enregistrer_avis."""
     with transaction.atomic():
         dossier = _verrouiller(dossier)
         _exiger_conseil(user, dossier, Phase.DEFINITIVE)
@@ -1174,10 +1251,11 @@ def enregistrer_propositions(
         voies = Voie.objects.in_bulk([s.voie_id for s in saisies])
         existantes = {
             (p.voeu_id, p.voie_id): p
-            for p in Proposition.objects.filter(dossier=dossier).prefetch_related(
-                "specialites_recommandees"
-            )
+            for p in Proposition.objects.filter(dossier=dossier)
+            .select_related("saisi_par", "voie")
+            .prefetch_related("specialites_recommandees")
         }
+        _exiger_version(list(existantes.values()), Phase.DEFINITIVE, version)
         gardees = set()
         changements = []
         for saisie in saisies:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 
 from orientation.campagnes.models import Phase
 from orientation.dialogue.models import Decision, Dossier, Proposition, Voeu
+from orientation.pdf import pdf
 
 
 @dataclass
@@ -67,10 +67,9 @@ def fiche(dossier) -> Fiche:
 
 
 def rendre_pdf(fiches: list[Fiche], titre: str, base_url: str | None = None) -> bytes:
-    from weasyprint import HTML  # imported late: its system libraries load on first use
-
-    html = render_to_string("pilotage/fiches_pdf.html", {"fiches": fiches, "page_title": titre})
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return pdf(
+        "pilotage/fiches_pdf.html", {"fiches": fiches, "page_title": titre}, base_url=base_url
+    )
 
 
 def pdf_des_dossiers(queryset, titre: str, base_url: str | None = None) -> bytes:

@@ -18,6 +18,7 @@ from orientation.accounts import permissions
 from orientation.campagnes.models import ConseilDivision, Phase
 from orientation.dialogue.courriels import Rappel
 from orientation.dialogue.models import Dossier, Etat, Evenement
+from orientation.pdf import telechargement
 
 from . import exports, forms, pdf, stats
 from .acces import division_choisie, etablissement_visible, peut_parametrer
@@ -181,13 +182,6 @@ def exporter(request, uai, quoi, fmt):
     return response
 
 
-def _pdf_response(contenu: bytes, nom: str) -> HttpResponse:
-    response = HttpResponse(contenu, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{nom}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @login_required
 @require_GET
 def fiches_pdf(request, uai):
@@ -201,7 +195,7 @@ def fiches_pdf(request, uai):
     qs = Dossier.objects.filter(campagne=campagne, eleve__division__in=choisies)
     suffixe = choisies[0].code if request.GET.get("division") else etab.uai
     titre = _("Fiches dialogue — %(quoi)s") % {"quoi": suffixe}
-    return _pdf_response(
+    return telechargement(
         pdf.pdf_des_dossiers(qs, titre, request.build_absolute_uri("/")), f"fiches-{suffixe}"
     )
 
@@ -220,6 +214,6 @@ def fiche_pdf(request, pk):
         raise Http404
     qs = Dossier.objects.filter(pk=dossier.pk)
     titre = _("Fiche dialogue — %(nom)s") % {"nom": dossier.eleve.nom}
-    return _pdf_response(
+    return telechargement(
         pdf.pdf_des_dossiers(qs, titre, request.build_absolute_uri("/")), f"fiche-{dossier.pk}"
     )

@@ -9,6 +9,8 @@ One line = `Page(url name, role, kwargs=…, etat=…, variante=…, action=…)
   PROFESSEUR, ADMIN);
 - etat: the state of the family's fiche dialogue (the family pages are opened on a dossier in that
   state; the school's calendar follows: provisional window open before the avis, definitive after);
+  after the council, a step of tests/factories.ETAPES_APRES_LE_CONSEIL (e.g. `recours`,
+  `decide_apres_entretien`), reached through the real transitions of workflow.py;
 - kwargs: a function of the world `m` (Monde below) returning the URL kwargs;
 - action: what to do on the page before the scan (e.g. `soumettre(...)` for the error state).
 """
@@ -127,7 +129,14 @@ class Monde:
         has an account too."""
         if etat not in self._familles:
             from orientation.dialogue.models import Etat
-            from tests.factories import DossierFactory, EleveFactory, UserFactory, famille
+            from tests.factories import (
+                ETAPES_APRES_LE_CONSEIL,
+                DossierFactory,
+                EleveFactory,
+                UserFactory,
+                apres_le_conseil,
+                famille,
+            )
 
             calendrier = (
                 "provisoire"
@@ -135,10 +144,14 @@ class Monde:
                 else "definitive"
             )
             etab, campagne, division = self.ecole(calendrier)
-            # The factory's business trait when it has one (it builds what the state implies).
-            trait = {etat: True} if etat in DossierFactory._meta.parameters else {"etat": etat}
             eleve = EleveFactory(division=division, prenom="Camille", user=UserFactory())
-            self._familles[etat] = famille(campagne, eleve=eleve, **trait)
+            if etat in ETAPES_APRES_LE_CONSEIL:
+                famille_ = apres_le_conseil(etat, campagne, chef=self.chef, eleve=eleve)
+            else:
+                # The factory's business trait when it has one (it builds what the state implies).
+                trait = {etat: True} if etat in DossierFactory._meta.parameters else {"etat": etat}
+                famille_ = famille(campagne, eleve=eleve, **trait)
+            self._familles[etat] = famille_
         return self._familles[etat]
 
     def dossier(self, etat: str = "intentions_ouvertes"):
@@ -218,6 +231,42 @@ def _dossier(etat):
 
 def _fiche(etat):
     return lambda m: {"dossier_pk": m.dossier(etat).pk}
+
+
+def _titulaire_des_demandes(etat):
+    """R7, R17: the first representative holds the demandes, so the other waits for their
+    response."""
+
+    def preparer(m):
+        from orientation.dialogue.models import Dossier
+
+        dossier, responsables = m.famille(etat)
+        Dossier.objects.filter(pk=dossier.pk).update(titulaire_demandes=responsables[0])
+
+    return preparer
+
+
+# Every state of the fiche not opened elsewhere in PAGES, on the family's dossier page
+# (tests/test_accessibilite_couverture.py checks that each state is there).
+ETATS_DE_LA_FICHE = [
+    "intentions_validees",
+    "avis_accuse",
+    "propositions_publiees",
+    "reponse_famille",
+    "entretien_requis",
+    "entretien_tenu",
+    "recours",
+]
+# After the council, the response page as the family reads it at each step.
+ETAPES_DE_LA_REPONSE = [
+    "reponse_famille",
+    "entretien_requis",
+    "entretien_tenu",
+    "decide",
+    "decide_apres_entretien",
+    "recours",
+    "decide_apres_recours",
+]
 
 
 PAGES: list[Page] = [
@@ -337,6 +386,10 @@ PAGES: list[Page] = [
         etat="decide",
         variante="decide",
     ),
+    *[
+        Page("dialogue:famille_dossier", RESPONSABLE, kwargs=_dossier(e), etat=e, variante=e)
+        for e in ETATS_DE_LA_FICHE
+    ],
     Page("dialogue:famille_intentions", RESPONSABLE, kwargs=_dossier("intentions_ouvertes")),
     Page(
         "dialogue:famille_intentions",
@@ -371,6 +424,35 @@ PAGES: list[Page] = [
         variante="erreurs",
         action=soumettre("form[action$='/reponse/']"),
     ),
+    Page(
+        "dialogue:reponse",
+        AUTRE_RESPONSABLE,
+        kwargs=_dossier("propositions_publiees"),
+        etat="propositions_publiees",
+        variante="attend_le_titulaire",
+        preparer=_titulaire_des_demandes("propositions_publiees"),
+    ),
+    # R19: the second representative's agreement, and its error state.
+    Page(
+        "dialogue:reponse",
+        AUTRE_RESPONSABLE,
+        kwargs=_dossier("reponse_famille"),
+        etat="reponse_famille",
+        variante="accord",
+    ),
+    Page(
+        "dialogue:accord",
+        AUTRE_RESPONSABLE,
+        kwargs=_dossier("reponse_famille"),
+        etat="reponse_famille",
+        depuis="dialogue:reponse",
+        variante="erreurs",
+        action=soumettre("form[action$='/accord/']"),
+    ),
+    *[
+        Page("dialogue:reponse", RESPONSABLE, kwargs=_dossier(e), etat=e, variante=e)
+        for e in ETAPES_DE_LA_REPONSE
+    ],
     # --- The class council and the direction
     Page(
         "dialogue:conseil",
@@ -391,6 +473,20 @@ PAGES: list[Page] = [
         kwargs=_dossier("entretien_tenu"),
         etat="entretien_tenu",
         variante="entretien_tenu",
+    ),
+    Page(
+        "dialogue:direction_dossier",
+        CHEF,
+        kwargs=_dossier("decide_apres_entretien"),
+        etat="decide_apres_entretien",
+        variante="decide_apres_entretien",
+    ),
+    Page(
+        "dialogue:direction_dossier",
+        CHEF,
+        kwargs=_dossier("recours"),
+        etat="recours",
+        variante="recours",
     ),
     Page(
         "dialogue:direction_decision",
@@ -490,7 +586,6 @@ EXCLUSIONS: dict[str, str] = {
     "dialogue:papier_accord": "POST seul : redirige vers la fiche papier (couverte)",
     "dialogue:papier_transmettre": "POST seul : redirige vers la fiche papier (couverte)",
     "dialogue:famille_accuse": "POST seul : redirige vers la fiche dialogue (couverte)",
-    "dialogue:accord": "POST seul : redirige vers la page de réponse (couverte)",
     "dialogue:conseil_enregistrer": "POST seul : redirige vers la grille du conseil (couverte)",
     "dialogue:conseil_publier": "POST seul : redirige vers la grille du conseil (couverte)",
     "dialogue:direction_exiger": "POST seul : redirige vers la fiche (couverte)",

@@ -269,3 +269,24 @@ def test_la_direction_seule_mene_l_entretien_et_decide(chef_de):
                 participants="x",
                 compte_rendu="y",
             )
+
+
+@pytest.mark.parametrize(
+    ("etape", "etat"),
+    [
+        ("reponse_famille", Etat.REPONSE_FAMILLE),
+        ("decide", Etat.DECIDE),
+        ("entretien_requis", Etat.ENTRETIEN_REQUIS),
+        ("entretien_tenu", Etat.ENTRETIEN_TENU),
+        ("decide_apres_entretien", Etat.DECIDE),
+        ("recours", Etat.RECOURS),
+        ("decide_apres_recours", Etat.DECIDE),
+    ],
+)
+def test_la_fabrique_atteint_chaque_etape_par_les_transitions(etape, etat):
+    """tests/factories.apres_le_conseil, used by the accessibility sweep: real transitions only."""
+    from tests.factories import apres_le_conseil
+
+    dossier, _responsables = apres_le_conseil(etape)
+    assert dossier.etat == etat
+    assert Evenement.objects.filter(dossier=dossier).exists()

@@ -49,7 +49,7 @@ def test_sante_sans_sql(client):
 @pytest.mark.parametrize(
     ("nom", "budget"),
     [
-        ("dialogue:famille_dossier", 10),
+        ("dialogue:famille_dossier", 8),
         ("dialogue:famille_intentions", 11),
     ],
 )

@@ -25,6 +25,7 @@ from orientation.campagnes.models import Phase
 from .. import workflow
 from ..forms import Ligne, VoeuxForm, appliquer_action, lignes_depuis_post, lignes_depuis_voeux
 from ..models import Dossier, Etat, Saisie, Voeu
+from ..parcours import Etape
 
 # The URL segment of each phase's list.
 PHASES = {"intentions": Phase.PROVISOIRE, "demandes": Phase.DEFINITIVE}
@@ -80,32 +81,27 @@ def fenetre(campagne, phase: str, now=None) -> str:
 
 
 def peut_saisir(user, dossier: Dossier, phase: str) -> tuple[bool, str]:
-    """Whether `user` may change `phase`'s list now, and if not, why (a French sentence)."""
+    """Whether `user` may change `phase`'s list now, and if not, why (a French sentence).
+    The rules are the workflow's (`refus_de_saisie`); the page only words the window (R1)."""
     if not permissions.agit_pour_la_famille(user, dossier.eleve):
         return False, _("Seuls vos représentants légaux peuvent saisir les choix.")
-    if phase == Phase.DEFINITIVE and dossier.etat == Etat.AVIS_PUBLIE:
-        # R6: whoever comes for the definitive phase acknowledges the avis first.
-        return False, _("Accusez d'abord réception de l'avis provisoire du conseil de classe.")
-    if dossier.etat not in workflow.TRANSITIONS[TRANSITION[phase]][0]:
-        return False, _("Cette liste ne peut plus être modifiée à cette étape.")
-    if not dossier.campagne.saisie_ouverte(phase):
+    refus = workflow.refus_de_saisie(dossier, phase, user=user)
+    if isinstance(refus, workflow.SaisieFermee):
         return False, fenetre(dossier.campagne, phase)
-    titulaire = dossier.titulaire(phase)
-    if titulaire is not None and titulaire.user_id != user.pk:
-        # R7: the first representative to validate holds the entry right.
-        return False, _(
-            "Les choix ont été validés par l'autre représentant légal : lui seul peut les "
-            "modifier. Vous pouvez les consulter."
-        )
+    if refus is not None:
+        return False, refus.message
     return True, ""
 
 
-def _voeux(dossier: Dossier, phase: str) -> list[Voeu]:
+def _voeux(dossier: Dossier, phase: str | None = None) -> list[Voeu]:
+    """The list of one phase, or of both (one query for the dossier page), in order."""
+    voeux = Voeu.objects.filter(dossier=dossier)
+    if phase is not None:
+        voeux = voeux.filter(phase=phase)
     return list(
-        Voeu.objects.filter(dossier=dossier, phase=phase)
-        .select_related("voie", "avis")
+        voeux.select_related("voie", "avis")
         .prefetch_related("specialites", "avis__specialites_recommandees")
-        .order_by("rang")
+        .order_by("phase", "rang")
     )
 
 
@@ -120,7 +116,7 @@ def _auteur(saisie: Saisie | None) -> str:
     return ""
 
 
-def _bloc_phase(request, dossier: Dossier, phase: str, saisies: dict) -> dict:
+def _bloc_phase(request, dossier: Dossier, phase: str, saisies: dict, voeux: list) -> dict:
     saisie = saisies.get(phase)
     modifiable, raison = peut_saisir(request.user, dossier, phase)
     return {
@@ -130,7 +126,7 @@ def _bloc_phase(request, dossier: Dossier, phase: str, saisies: dict) -> dict:
         "titre": _("Intentions d'orientation (phase provisoire)")
         if phase == Phase.PROVISOIRE
         else _("Demandes d'orientation définitives"),
-        "voeux": _voeux(dossier, phase),
+        "voeux": [v for v in voeux if v.phase == phase],
         "saisie": saisie,
         "auteur": _auteur(saisie),
         "fenetre": fenetre(dossier.campagne, phase),
@@ -151,6 +147,7 @@ def dossier(request, pk):
             "valide_par", "valide_par_compte"
         )
     }
+    voeux = _voeux(dossier)
     avis_visible = dossier.etat not in (Etat.INTENTIONS_OUVERTES, Etat.INTENTIONS_VALIDEES)
     return render(
         request,
@@ -158,8 +155,8 @@ def dossier(request, pk):
         {
             "page_title": _("Fiche dialogue de %(prenom)s") % {"prenom": dossier.eleve.prenom},
             "dossier": dossier,
-            "provisoire": _bloc_phase(request, dossier, Phase.PROVISOIRE, saisies),
-            "definitive": _bloc_phase(request, dossier, Phase.DEFINITIVE, saisies),
+            "provisoire": _bloc_phase(request, dossier, Phase.PROVISOIRE, saisies, voeux),
+            "definitive": _bloc_phase(request, dossier, Phase.DEFINITIVE, saisies, voeux),
             "avis_visible": avis_visible,
             "accuse_par": (
                 dossier.avis_accuse_par.get_full_name() or dossier.avis_accuse_par.username
@@ -183,14 +180,19 @@ def _lignes_initiales(dossier: Dossier, phase: str) -> list[Ligne]:
     return lignes or [Ligne()]
 
 
+def _nom_de_la_liste(phase: str) -> str:
+    if phase == Phase.PROVISOIRE:
+        return _("Intentions d'orientation")
+    return _("Demandes d'orientation définitives")
+
+
 def _page_voeux(request, dossier, phase, form, status=200, modifie=False):
     return render(
         request,
         "dialogue/famille/voeux.html",
         {
-            "page_title": _("Intentions d'orientation")
-            if phase == Phase.PROVISOIRE
-            else _("Demandes d'orientation définitives"),
+            "page_title": _nom_de_la_liste(phase),
+            "etape": Etape(_nom_de_la_liste(phase), "voeux", 1),
             "dossier": dossier,
             "phase": phase,
             "segment": SEGMENTS[phase],
@@ -276,6 +278,7 @@ def recapitulatif(request, pk, segment):
         "dialogue/famille/recapitulatif.html",
         {
             "page_title": _("Récapitulatif des choix validés"),
+            "etape": Etape(_nom_de_la_liste(phase), "voeux", 2),
             "dossier": dossier,
             "phase": phase,
             "segment": segment,

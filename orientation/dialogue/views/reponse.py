@@ -19,6 +19,7 @@ from orientation.accounts import permissions
 from .. import chronologie, workflow
 from ..forms_decision import AccordForm, ReponseForm
 from ..models import Accord, Dossier, Etat, Proposition, ReponseFamille
+from ..parcours import Etape
 
 
 def _ip(request):
@@ -57,6 +58,7 @@ def _contexte(request, dossier: Dossier) -> dict:
         and not Accord.objects.filter(dossier=dossier, responsable=responsable).exists()
     )
     decision = workflow.decision_en_vigueur(dossier)
+    nom = _("Réponse aux propositions du conseil de classe")
     return {
         "dossier": dossier,
         "propositions": Proposition.objects.filter(dossier=dossier)
@@ -71,8 +73,26 @@ def _contexte(request, dossier: Dossier) -> dict:
         "decision": decision,
         "etapes": chronologie.etapes(dossier, pour_famille=True),
         "courriels": chronologie.courriels_recus(dossier, request.user),
-        "page_title": _("Réponse aux propositions du conseil de classe"),
+        "page_title": nom,
+        "etape": _etape(nom, responsable, dossier, reponse, peut_repondre, peut_accorder),
     }
+
+
+def _etape(nom, responsable, dossier, reponse, peut_repondre, peut_accorder) -> Etape | None:
+    """RGAA 8.6: the step of the user's own journey (dialogue/parcours.py), none when they have
+    nothing to answer (the other representative before the response, or after a refusal)."""
+    if peut_repondre:
+        return Etape(nom, "reponse", 1)
+    if peut_accorder:
+        return Etape(nom, "accord", 1)
+    if reponse is not None and (responsable is None or reponse.responsable_id == responsable.pk):
+        return Etape(nom, "reponse", 2)
+    if (
+        responsable is not None
+        and Accord.objects.filter(dossier=dossier, responsable=responsable).exists()
+    ):
+        return Etape(nom, "accord", 2)
+    return None
 
 
 def _page(request, dossier, *, reponse_form=None, accord_form=None, status=200):
@@ -84,8 +104,7 @@ def _page(request, dossier, *, reponse_form=None, accord_form=None, status=200):
     if contexte["peut_accorder"]:
         contexte["accord_form"] = accord_form or AccordForm()
     form = reponse_form or accord_form
-    if form is not None and form.errors:
-        contexte["page_title"] = _("Erreur : ") + contexte["page_title"]
+    contexte["erreurs"] = form is not None and bool(form.errors)
     return render(request, "dialogue/reponse/page.html", contexte, status=status)
 
 
