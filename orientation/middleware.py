@@ -1,6 +1,16 @@
 """Project-wide middleware."""
 
+from django.conf import settings
 from django.middleware.csp import get_nonce
+
+# Room for the form fields and the multipart boundaries around the largest upload.
+MARGE_FORMULAIRE = 1024 * 1024
+
+
+def taille_max_requete() -> int:
+    """The largest request body the service accepts: the SIECLE upload (the largest file a
+    person may send, SIECLE_MAX_UPLOAD_BYTES) and its form."""
+    return settings.SIECLE_MAX_UPLOAD_BYTES + MARGE_FORMULAIRE
 
 
 class NonceCSPPourDsfr:
@@ -16,4 +26,29 @@ class NonceCSPPourDsfr:
 
     def __call__(self, request):
         request.csp_nonce = get_nonce(request)
+        return self.get_response(request)
+
+
+class LimiteCorpsMiddleware:
+    """Refuse (413) a request whose announced body is larger than any upload the service takes,
+    before anything reads it (ASVS V12.1.1, docs/securite.md).
+
+    DATA_UPLOAD_MAX_MEMORY_SIZE bounds the form fields, not the files: Django streams those to a
+    temporary file whatever their size, and CsrfViewMiddleware parses every POST — an anonymous
+    visitor's too — before any form checks a size. Django reads no more than CONTENT_LENGTH
+    (a chunked body without it is read as empty), so the header is what to check. Placed before
+    CsrfViewMiddleware's process_view, which is the first to touch request.POST."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            taille = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            taille = 0  # Django reads nothing then either
+        if taille > taille_max_requete():
+            from orientation.views import trop_volumineux
+
+            return trop_volumineux(request, taille_max_requete())
         return self.get_response(request)

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "orientation.accounts.middleware.SessionLimitsMiddleware",
     "orientation.accounts.journal.AccesRefusesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses an oversized body before CsrfViewMiddleware.process_view parses it (securite.md).
+    "orientation.middleware.LimiteCorpsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -4,6 +4,8 @@ import uuid
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 log = logging.getLogger("orientation.erreurs")
@@ -67,6 +69,20 @@ def erreur_404(request, exception=None):
         404,
         "Page non trouvée",
         "La page que vous cherchez est introuvable ou n'existe plus.",
+    )
+
+
+def trop_volumineux(request, limite: int):
+    """413 from LimiteCorpsMiddleware: the body was not read, so nothing was parsed nor stored."""
+    return _erreur(
+        request,
+        413,
+        _("Envoi trop volumineux"),
+        _(
+            "Les fichiers envoyés dépassent la taille maximale acceptée (%(taille)s) : rien n'a "
+            "été enregistré."
+        )
+        % {"taille": filesizeformat(limite)},
     )
 
 

@@ -37,17 +37,22 @@ def _ids(valeurs, permis: set[int]) -> frozenset[int]:
     return frozenset(ids & permis)
 
 
+def _texte(data, nom: str, longueur: int) -> str:
+    # No NUL character: nobody types one, and PostgreSQL refuses it in a text column (a 500).
+    return data.get(nom, "").replace("\x00", "")[:longueur]
+
+
 def lire(data, phase: str, voeux, voies: list[Voie], specialites_ids: set[int]) -> Lecture:
     """`voeux`: the pupil's voeux of the phase; `voies`: the catalogue (for proposals)."""
     lecture = Lecture()
     for voeu in voeux:
-        commentaire = data.get(f"commentaire-{voeu.pk}", "")[:2000]
+        commentaire = _texte(data, f"commentaire-{voeu.pk}", 2000)
         spe = frozenset()
         if voeu.voie.famille == Voie.Famille.GENERALE:
             spe = _ids(data.getlist(f"spe-{voeu.pk}"), specialites_ids)
         if phase == Phase.PROVISOIRE:
             valeur = data.get(f"avis-{voeu.pk}", "")
-            motif = data.get(f"motif-{voeu.pk}", "")[:200]
+            motif = _texte(data, f"motif-{voeu.pk}", 200)
             if not valeur:
                 continue  # not answered yet: the pupil can be saved partly
             if valeur not in Avis.Valeur.values:

@@ -17,6 +17,7 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 
 import tablib
@@ -31,6 +32,12 @@ from .models import Dossier, Saisie, Voeu
 
 TAILLE_MAX = 2 * 1024 * 1024  # 2 Mio: a school's survey is a few dozen kilobytes
 LIGNES_MAX = 3000
+# An XLSX once inflated: 3,000 rows of a few dozen cells are a few megabytes of XML.
+XLSX_DECOMPRESSE_MAX = 10 * 1024 * 1024
+XLSX_MEMBRES_MAX = 100
+CELLULES_MAX = LIGNES_MAX * 100
+_LIGNE_XLSX = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_CELLULE_XLSX = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
 
 
 class ImportIntentionsError(Exception):
@@ -58,12 +65,49 @@ def _entetes(entetes) -> list[str]:
     return [normaliser(e).replace("_", " ") for e in entetes]
 
 
+def _verifier_classeur(contenu: bytes) -> None:
+    """An XLSX is a ZIP: its 2 Mo may inflate a thousandfold (a zip bomb), and openpyxl then
+    tablib parse every row before LIGNES_MAX is checked — a 66 Ko file of 200,000 rows took half
+    a minute of CPU. Python's zipfile never inflates a member past the size its header announces
+    (the CRC check fails instead), so the announced sizes bound the reading; the rows and cells
+    are then counted on the inflated XML, cheaply, before openpyxl parses anything."""
+    illisible = _("Le classeur XLSX ne peut pas être lu : enregistrez-le de nouveau ou en CSV.")
+    trop_gros = _(
+        "Le classeur XLSX est trop volumineux une fois décompressé : enregistrez-le en CSV ou "
+        "découpez-le par division."
+    )
+    try:
+        classeur = zipfile.ZipFile(io.BytesIO(contenu))
+        membres = classeur.infolist()
+        if (
+            len(membres) > XLSX_MEMBRES_MAX
+            or sum(m.file_size for m in membres) > XLSX_DECOMPRESSE_MAX
+        ):
+            raise ImportIntentionsError(trop_gros)
+        lignes = cellules = 0
+        for membre in membres:
+            # Every member, not only xl/worksheets/: the workbook may point a sheet anywhere.
+            xml = classeur.read(membre)
+            lignes += len(_LIGNE_XLSX.findall(xml))
+            cellules += len(_CELLULE_XLSX.findall(xml))
+    except ImportIntentionsError:
+        raise
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, EOFError, OSError):
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression.
+        raise ImportIntentionsError(illisible) from None
+    if lignes > LIGNES_MAX + 1 or cellules > CELLULES_MAX:
+        raise ImportIntentionsError(
+            _("Le fichier compte plus de %(n)s lignes.") % {"n": LIGNES_MAX}
+        )
+
+
 def lire(contenu: bytes, nom: str = "") -> list[LigneBrute]:
     if len(contenu) > TAILLE_MAX:
         raise ImportIntentionsError(_("Le fichier dépasse 2 Mo : découpez-le par division."))
     if not contenu.strip():
         raise ImportIntentionsError(_("Le fichier est vide."))
     if contenu[:2] == b"PK" or nom.lower().endswith(".xlsx"):
+        _verifier_classeur(contenu)
         try:
             dataset = tablib.Dataset().load(io.BytesIO(contenu), format="xlsx")
         except Exception as exc:  # openpyxl raises many kinds of errors on a damaged file

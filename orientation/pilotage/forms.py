@@ -18,6 +18,12 @@ DATES = [
 ]
 
 
+# A campaign's dates lie in these years. Beyond, Python's dates overflow: 01/01/0001 00:00 in
+# Paris is in year 0 once converted to UTC for the database, and the day after a council dated
+# 31/12/9999 does not exist (regles.date_de_publication).
+ANNEE_MIN, ANNEE_MAX = 2000, 2100
+
+
 class DateHeureInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -71,6 +77,14 @@ class CampagneForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for nom in [*DATES, *(f.name for f in self.champs_conseils())]:
+            valeur = data.get(nom)
+            if valeur is not None and not ANNEE_MIN <= valeur.year <= ANNEE_MAX:
+                self.add_error(
+                    nom,
+                    _("Indiquez une date entre %(min)s et %(max)s.")
+                    % {"min": ANNEE_MIN, "max": ANNEE_MAX},
+                )
         ordre = [data.get(nom) for nom in DATES]
         if all(ordre):
             data = dict(zip(DATES, ordre, strict=True))

@@ -49,6 +49,11 @@ class Reponse:
     erreurs: dict[str, str] = field(default_factory=dict)
 
     @property
+    def erreur_choix(self) -> str:
+        """The error of the avis (provisional) or of the oui / non (definitive), whichever."""
+        return self.erreurs.get("avis") or self.erreurs.get("reponse", "")
+
+    @property
     def est_generale(self) -> bool:
         return self.voeu.voie.famille == Voie.Famille.GENERALE
 
@@ -66,6 +71,9 @@ class Ligne:
     # and the spécialités it recommends with it (1re générale).
     proposables: list[tuple[Voie, bool, set[int]]] = field(default_factory=list)
     erreur: str = ""
+    # The fingerprint of the saved answers this form starts from (workflow.version_conseil): a
+    # save over a colleague's newer entry is refused instead of overwriting it.
+    version: str = ""
 
     @property
     def sans_saisie(self) -> bool:
@@ -82,6 +90,18 @@ class Ligne:
 
 def _nom(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
+
+
+def _entiers(valeurs) -> set[int]:
+    """The integers among posted values; anything else (even "²", which isdigit() accepts and
+    int() refuses) is ignored."""
+    entiers = set()
+    for valeur in valeurs:
+        try:
+            entiers.add(int(valeur))
+        except (TypeError, ValueError):
+            continue
+    return entiers
 
 
 def _division(request, division_pk: int, phase: str):
@@ -134,6 +154,15 @@ def _dossiers(division, campagne, phase, pk=None):
     return list(qs)
 
 
+def _enregistrees(dossier, phase) -> list:
+    """The pupil's saved Avis or Proposition rows, from what _dossiers() prefetched."""
+    champ = "avis" if phase == Phase.PROVISOIRE else "proposition"
+    lues = [r for v in dossier.voeux_lus if (r := getattr(v, champ, None)) is not None]
+    if phase == Phase.DEFINITIVE:
+        lues += dossier.proposees_lues
+    return lues
+
+
 def _ligne(dossier, phase, voies, data=None, erreurs=None) -> Ligne:
     erreurs = erreurs or {}
     reponses = []
@@ -152,7 +181,7 @@ def _ligne(dossier, phase, voies, data=None, erreurs=None) -> Ligne:
             r.valeur = data.get(f"{champ}-{voeu.pk}", "")
             r.motif = data.get(f"motif-{voeu.pk}", "")
             r.commentaire = data.get(f"commentaire-{voeu.pk}", "")
-            r.specialites = {int(s) for s in data.getlist(f"spe-{voeu.pk}") if s.isdigit()}
+            r.specialites = _entiers(data.getlist(f"spe-{voeu.pk}"))
             r.erreurs = {
                 nom.split("-")[0]: message
                 for nom, message in erreurs.items()
@@ -163,7 +192,10 @@ def _ligne(dossier, phase, voies, data=None, erreurs=None) -> Ligne:
         dossier=dossier,
         reponses=reponses,
         modifiable=dossier.etat == workflow.SOURCE_SAISIE_CONSEIL[phase],
+        version=workflow.version_conseil(_enregistrees(dossier, phase), phase),
     )
+    if data is not None:  # nothing was saved: the typed answers still start from that version
+        ligne.version = data.get("version", ligne.version)[:64]
     if phase == Phase.DEFINITIVE:
         demandees = {v.voie_id for v in dossier.voeux_lus}
         proposees = {
@@ -172,9 +204,8 @@ def _ligne(dossier, phase, voies, data=None, erreurs=None) -> Ligne:
         }
         if data is not None:
             proposees = {
-                int(v): {int(s) for s in data.getlist(f"spe-proposee-{v}") if s.isdigit()}
-                for v in data.getlist("proposer")
-                if v.isdigit()
+                v: _entiers(data.getlist(f"spe-proposee-{v}"))
+                for v in _entiers(data.getlist("proposer"))
             }
         ligne.proposables = [
             (v, v.pk in proposees, proposees.get(v.pk, set()))
@@ -253,14 +284,24 @@ def enregistrer(request, division_pk: int, phase: str, dossier_pk: int):
     segment = "provisoire" if phase == Phase.PROVISOIRE else "definitive"
     ancre = f"{reverse('dialogue:conseil', args=[division.pk, segment])}#eleve-{dossier.pk}"
     erreur = ""
+    # The grid always sends the version it was built from; None (no field) skips the check.
+    version = request.POST.get("version")
     if not lecture.erreurs:
         try:
             if phase == Phase.PROVISOIRE:
-                workflow.enregistrer_avis(dossier, request.user, lecture.avis, _ip(request))
+                workflow.enregistrer_avis(
+                    dossier, request.user, lecture.avis, _ip(request), version=version
+                )
             else:
                 workflow.enregistrer_propositions(
-                    dossier, request.user, lecture.propositions, _ip(request)
+                    dossier, request.user, lecture.propositions, _ip(request), version=version
                 )
+        except workflow.ModificationConcurrente as refus:
+            # Show what is saved now (the colleague's answers) with its version, not what was
+            # typed over the old one.
+            ligne = _ligne(_dossiers(division, campagne, phase, pk=dossier.pk)[0], phase, voies)
+            ligne.erreur = refus.message
+            return _reafficher(request, division, campagne, phase, voies, ligne, 409, refus.message)
         except workflow.TransitionRefusee as refus:
             erreur = refus.message
         else:
@@ -269,38 +310,40 @@ def enregistrer(request, division_pk: int, phase: str, dossier_pk: int):
             }
             if request.headers.get("x-requested-with") == "fetch":
                 ligne = _ligne(_dossiers(division, campagne, phase, pk=dossier.pk)[0], phase, voies)
-                contexte = _contexte(
-                    request, division, campagne, phase, [ligne], _conseil(division, campagne, phase)
-                )
-                contexte.update(ligne=ligne, message=message)
-                return render(request, "dialogue/conseil/_eleve.html", contexte)
+                return _reafficher(request, division, campagne, phase, voies, ligne, 200, message)
             messages.success(request, message)
             return redirect(ancre)
     # Nothing saved: the pupil's block shows what was typed and the errors next to the fields.
-    if request.headers.get("x-requested-with") == "fetch":
-        ligne = _ligne(dossier, phase, voies, request.POST, lecture.erreurs)
-        ligne.erreur = erreur or _("Rien n'a été enregistré : corrigez les champs signalés.")
-        contexte = _contexte(
-            request, division, campagne, phase, [ligne], _conseil(division, campagne, phase)
-        )
-        contexte.update(ligne=ligne, message="")
-        return render(request, "dialogue/conseil/_eleve.html", contexte, status=422)
-    lignes = []
-    for d in _dossiers(division, campagne, phase):
-        if d.pk == dossier.pk:
-            ligne = _ligne(dossier, phase, voies, request.POST, lecture.erreurs)
-            ligne.erreur = erreur or _("Rien n'a été enregistré : corrigez les champs signalés.")
-        else:
-            ligne = _ligne(d, phase, voies)
-        lignes.append(ligne)
-    messages.error(
+    ligne = _ligne(dossier, phase, voies, request.POST, lecture.erreurs)
+    ligne.erreur = erreur or _("Rien n'a été enregistré : corrigez les champs signalés.")
+    return _reafficher(
         request,
+        division,
+        campagne,
+        phase,
+        voies,
+        ligne,
+        422,
         _("Rien n'a été enregistré pour %(eleve)s.") % {"eleve": dossier.eleve.nom_complet},
     )
-    contexte = _contexte(
-        request, division, campagne, phase, lignes, _conseil(division, campagne, phase)
-    )
-    return render(request, "dialogue/conseil/grille.html", contexte, status=422)
+
+
+def _reafficher(request, division, campagne, phase, voies, ligne, status, message):
+    """The answer to a save that is not a plain success: the pupil's block alone for the grid's
+    script (`message` announced in it when saved), or the whole grid with that block as `ligne`
+    — what is saved now, or what was typed with its errors — and `message` on top."""
+    conseil = _conseil(division, campagne, phase)
+    if request.headers.get("x-requested-with") == "fetch":
+        contexte = _contexte(request, division, campagne, phase, [ligne], conseil)
+        contexte.update(ligne=ligne, message=message if status == 200 else "")
+        return render(request, "dialogue/conseil/_eleve.html", contexte, status=status)
+    lignes = [
+        ligne if d.pk == ligne.dossier.pk else _ligne(d, phase, voies)
+        for d in _dossiers(division, campagne, phase)
+    ]
+    messages.error(request, message)
+    contexte = _contexte(request, division, campagne, phase, lignes, conseil)
+    return render(request, "dialogue/conseil/grille.html", contexte, status=status)
 
 
 @login_required

@@ -12,19 +12,29 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from orientation import pdf
 from orientation.accounts import permissions
+from orientation.campagnes import calendrier
 from orientation.etablissements.models import Etablissement
 
 from .. import chronologie, workflow
 from ..forms_decision import DecisionForm, EntretienForm, RecoursForm, StatuerForm
-from ..models import Dossier, Entretien, Etat, Proposition, Recours, ReponseFamille, Voeu
+from ..models import (
+    Dossier,
+    Entretien,
+    Etat,
+    Evenement,
+    Proposition,
+    Recours,
+    ReponseFamille,
+    Voeu,
+)
 
 ETATS_SUIVIS = (
     Etat.PROPOSITIONS_PUBLIEES,
@@ -174,12 +184,38 @@ def dossier(request, pk):
     return _page(request, _dossier(request, pk))
 
 
+def _etape_depassee(request, dossier, refus) -> str:
+    """The refusal of a transition whose source state is gone. When somebody else moved the
+    dossier on (the head and the deputy on the same dossier, maybe a second ago), say who and
+    when rather than only "not possible at this step"."""
+    dernier = (
+        Evenement.objects.filter(dossier_id=dossier.pk)
+        .select_related("acteur", "dossier")
+        .order_by("-quand", "-pk")
+        .first()
+    )
+    if dernier is None or dernier.acteur is None or dernier.acteur_id == request.user.pk:
+        return refus.message
+    return _(
+        "Ce dossier a été modifié par %(qui)s le %(quand)s (étape : %(etape)s) : rien n'a été "
+        "enregistré de votre côté. Voici le dossier à jour."
+    ) % {
+        "qui": dernier.acteur.get_full_name() or dernier.acteur.username,
+        "quand": calendrier.moment(dernier.quand),
+        "etape": dernier.dossier.get_etat_display(),
+    }
+
+
 def _executer(request, dossier, form, nom_form, appel, message):
     """One transition for one valid form; a refusal comes back on the form, nothing saved."""
     if not form.is_valid():
         return _page(request, dossier, status=400, **{nom_form: form})
     try:
         appel(form.cleaned_data)
+    except workflow.EtapeDepassee as exc:
+        # The form belongs to a step that is over: show the dossier as it is now.
+        messages.error(request, _etape_depassee(request, dossier, exc))
+        return _page(request, _dossier(request, dossier.pk), status=409)
     except workflow.TransitionRefusee as exc:
         form.add_error(None, exc.message)
         return _page(request, dossier, status=400, **{nom_form: form})
@@ -194,6 +230,8 @@ def exiger(request, pk):
     dossier = _dossier(request, pk)
     try:
         workflow.exiger_entretien(dossier, request.user, ip=_ip(request))
+    except workflow.EtapeDepassee as exc:
+        messages.error(request, _etape_depassee(request, dossier, exc))
     except workflow.TransitionRefusee as exc:
         messages.error(request, exc.message)
     else:
@@ -306,12 +344,7 @@ def imprimer(request, pk):
         % {"eleve": dossier.eleve.nom_complet},
     }
     if request.GET.get("format") == "pdf":
-        from weasyprint import HTML  # imported late: its system libraries load on first use
-
-        html = render_to_string("dialogue/direction/imprimer_pdf.html", contexte, request=request)
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="decision-{dossier.pk}.pdf"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return pdf.reponse(
+            request, "dialogue/direction/imprimer_pdf.html", contexte, f"decision-{dossier.pk}"
+        )
     return render(request, "dialogue/direction/imprimer.html", contexte)

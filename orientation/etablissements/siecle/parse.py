@@ -8,10 +8,12 @@ a `SiecleError` carrying a French message; nothing is written by this module.
 
 import contextlib
 import datetime
+import lzma
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +150,15 @@ class _Bounded:
 
     def read(self, size: int = -1) -> bytes:
         size = 64 * 1024 if size is None or size < 0 else min(size, 64 * 1024)
-        chunk = self.raw.read(size)
+        try:
+            chunk = self.raw.read(size)
+        except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError) as exc:
+            # A ZIP member is inflated here, while the caller parses it, not where it was opened:
+            # damaged data (a bad CRC, a broken deflate stream) surfaces on this read.
+            raise SiecleError(
+                _("%(nom)s : l'archive est endommagée ou d'un format non pris en charge.")
+                % {"nom": self.name}
+            ) from exc
         self.count += len(chunk)
         if self.count > self.limit:
             raise SiecleError(

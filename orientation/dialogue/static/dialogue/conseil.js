@@ -15,7 +15,8 @@
         headers: { "X-Requested-With": "fetch" },
         credentials: "same-origin",
       }).then(function (reponse) {
-        if (reponse.status !== 200 && reponse.status !== 422) {
+        // 422: nothing saved, fix the fields; 409: a colleague saved this pupil meanwhile.
+        if (reponse.status !== 200 && reponse.status !== 422 && reponse.status !== 409) {
           throw new Error(String(reponse.status));
         }
         return reponse.text();
