@@ -38,7 +38,13 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("compte")
         verbose_name_plural = _("comptes")
-        indexes = [models.Index(models.functions.Lower("email"), name="user_email_lower")]
+        # Logins, activation and reset look accounts up with `__iexact`, which PostgreSQL runs
+        # as UPPER(column) = UPPER(value): without these, every login read the whole table
+        # (docs/performance.md, Index).
+        indexes = [
+            models.Index(models.functions.Upper("username"), name="user_username_upper"),
+            models.Index(models.functions.Upper("email"), name="user_email_upper"),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username

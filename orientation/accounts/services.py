@@ -14,17 +14,20 @@ def _ascii(texte: str) -> str:
 
 
 def identifiant_libre(prenom: str, nom: str) -> str:
-    """A login identifier in the shape schools use: p.nom, then p.nom2, p.nom3…"""
+    """A login identifier in the shape schools use: p.nom, then p.nom2, p.nom3…
+
+    The identifiers made here are lower case, so the prefix search is case-sensitive and uses
+    the column's pattern index (a case-insensitive one read the whole table: 10 ms an account at
+    17,000 accounts, most of a SIECLE import); an identifier that differs only by case (an
+    account made by hand) is still avoided, since logins compare without case."""
     base = f"{_ascii(prenom)[:1] or 'x'}.{_ascii(nom)[:30] or 'compte'}"
-    existants = set(
-        User.objects.filter(username__istartswith=base).values_list("username", flat=True)
-    )
-    if base not in existants:
-        return base
-    n = 2
-    while f"{base}{n}" in existants:
+    pris = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
+    n = 1
+    while True:
+        candidat = base if n == 1 else f"{base}{n}"
+        if candidat not in pris and not User.objects.filter(username__iexact=candidat).exists():
+            return candidat
         n += 1
-    return f"{base}{n}"
 
 
 def creer_compte(prenom: str, nom: str, email: str = "") -> User:
