@@ -6,7 +6,7 @@ passwords would take longer than the rest).
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/orientation_bench \\
         python -m bench.generateur --eleves 50000 --etablissements 30
 
-Writes bench/var/manifeste.json: the accounts and dossiers the load generator replays.
+Writes bench/var/manifeste-<database>.json: the accounts and dossiers the load generator replays.
 Never run it against a real base: it refuses a base that already holds schools it did not write.
 """
 
@@ -24,7 +24,16 @@ from pathlib import Path
 MOT_DE_PASSE = "Bench-Orientation-2026"
 PREFIXE_UAI = "09"  # UAI 09xxxxxB: fictitious codes, recognised as the bench's own
 VAR = Path(__file__).resolve().parent / "var"
-MANIFESTE = VAR / "manifeste.json"
+
+
+def manifeste_de_la_base() -> Path:
+    """The manifest of the database Django is connected to: bench.run and bench.pilotage each
+    build their own base, and one must not replay the other's accounts."""
+    from django.db import connection
+
+    return VAR / f"manifeste-{connection.settings_dict['NAME']}.json"
+
+
 LOT = 5000
 
 PRENOMS = "Léa Hugo Chloé Lucas Emma Nathan Manon Louis Inès Jules Sarah Adam Camille".split()  # noqa: SIM905
@@ -308,7 +317,8 @@ def construire(nb_eleves: int, nb_etab: int, seed: int = 2026, out=sys.stdout) -
         "duree_s": round(time.monotonic() - debut, 1),
     }
     VAR.mkdir(exist_ok=True)
-    MANIFESTE.write_text(json.dumps(manifeste))
+    VAR.mkdir(exist_ok=True)
+    manifeste_de_la_base().write_text(json.dumps(manifeste))
     return manifeste
 
 

@@ -203,10 +203,11 @@ def preparer_base(eleves: int, etablissements: int) -> dict:
 
     call_command("migrate", verbosity=0)
     deja = generateur.base_existante()
-    if deja and generateur.MANIFESTE.exists():
+    manifeste = generateur.manifeste_de_la_base()
+    if deja and manifeste.exists():
         print(f"Base de banc d'essai réutilisée : {deja} élèves.")
         generateur.reinitialiser()
-        return json.loads(generateur.MANIFESTE.read_text())
+        return json.loads(manifeste.read_text())
     if deja:
         sys.exit("La base de banc d'essai existe sans son manifeste : supprimez orientation_bench.")
     print(f"Construction de la base : {eleves} élèves, {etablissements} établissements…")
