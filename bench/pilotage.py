@@ -5,14 +5,19 @@
 
 Uses its own PostgreSQL base (orientation_bench_pilotage, created and migrated if missing) built
 with bench.generateur; a tenth of the dossiers are set to « décidé » so the decisions export has
-rows.
+rows. The whole school's PDF is built by the background task's own function
+(pilotage.tasks.preparer, what the worker runs) in a process of its own, so that its peak RSS
+(VmHWM) is its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 BASE = "postgres://postgres@127.0.0.1:5432/orientation_bench_pilotage"
 
@@ -59,19 +64,30 @@ def _decisions():
     )
 
 
+def _rss_mo(champ: str) -> float:
+    for ligne in Path("/proc/self/status").read_text().splitlines():
+        if ligne.startswith(champ + ":"):
+            return int(ligne.split()[1]) / 1024
+    return 0.0
+
+
 def _mesure(libelle, fn):
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as requetes:
+    requetes = 0
+
+    def compter(execute, sql, params, many, context):
+        nonlocal requetes
+        requetes += 1
+        return execute(sql, params, many, context)
+
+    # Counted by a wrapper, not by the debug query log (which stops at 9,000 queries).
+    with connection.execute_wrapper(compter):
         debut = time.perf_counter()
         resultat = fn()
         duree = time.perf_counter() - debut
     taille = f", {len(resultat) / 1024:.0f} Kio" if isinstance(resultat, bytes) else ""
-    print(
-        f"{libelle:<45} {duree * 1000:8.0f} ms  "
-        f"{len(requetes.captured_queries):4d} requêtes{taille}"
-    )
+    print(f"{libelle:<45} {duree * 1000:8.0f} ms  {requetes:4d} requêtes{taille}")
     return resultat
 
 
@@ -79,8 +95,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eleves", type=int, default=2000)
     parser.add_argument("--sans-pdf-ecole", action="store_true")
+    parser.add_argument("--pdf-ecole", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     _preparer(args.eleves)
+    if args.pdf_ecole:
+        pdf_ecole()
+        return
     import logging
 
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
@@ -115,7 +135,18 @@ def main(argv=None):
         client.force_login(chef.user)
         url = f"/pilotage/{etab.uai}/"
         client.get(url)
-        _mesure("tableau de bord (page entière, HTTP)", lambda: client.get(url).content)
+        a_relancer = stats.a_relancer(campagne, divisions).count()
+        print(f"{a_relancer} familles à relancer ({-(-a_relancer // 50)} pages de 50)")
+        _mesure("tableau de bord, page 1 (HTTP)", lambda: client.get(url).content)
+        _mesure(
+            "tableau de bord, dernière page (HTTP)",
+            lambda: client.get(url, {"page": 10**6}).content,
+        )
+        _mesure(
+            "tableau de bord, une classe, page 1 (HTTP)",
+            lambda: client.get(url, {"division": divisions[0].pk}).content,
+        )
+        _relancer_tout(client, etab, divisions)
     _mesure("tableau de bord (chiffres)", lambda: stats.tableau(campagne, divisions))
     for quoi in exports.EN_TETES:
         for fmt in exports.FORMATS:
@@ -130,10 +161,87 @@ def main(argv=None):
         lambda: pdf.pdf_des_dossiers(qs.filter(eleve__division=une), "Fiches"),
     )
     if not args.sans_pdf_ecole:
-        _mesure(
-            f"PDF fiches de l'établissement ({nb} élèves)",
-            lambda: pdf.pdf_des_dossiers(qs, "Fiches"),
+        # In its own process: its peak memory is the task's, not this bench's.
+        subprocess.run([sys.executable, "-m", "bench.pilotage", "--pdf-ecole"], check=False)
+
+
+def _relancer_tout(client, etab, divisions):
+    """« Relancer les N familles de la liste »: the request (it enqueues a task) and the task's
+    function, as the worker runs it, in a transaction rolled back after the measure (the bench
+    base keeps no reminder)."""
+    from django.db import transaction
+
+    from orientation.notifications.models import Notification
+    from orientation.pilotage import tasks
+
+    class Annule(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            _mesure(
+                "relance de toute la liste : la requête (HTTP POST)",
+                lambda: client.post(f"/pilotage/{etab.uai}/relances/", {"tout": "1"}).content,
+            )
+            campagne = etab.campagnes.order_by("-annee").first()
+            familles = _mesure(
+                "relance de toute la liste : la tâche",
+                lambda: tasks.relancer_familles.call(
+                    campagne.pk, [d.pk for d in divisions], None, None
+                ),
+            )
+            courriels = Notification.objects.filter(evenement="rappel").count()
+            print(f"  {familles} familles relancées, {courriels} courriels écrits")
+            raise Annule
+    except Annule:
+        pass
+
+
+def pdf_ecole():
+    """The whole school's fiches (a ZIP of one PDF per class) through the task function, as
+    the worker runs it."""
+    import logging
+
+    from django.core.files.storage import default_storage
+    from django.db import connection
+
+    from orientation.campagnes.models import Campagne
+    from orientation.pilotage import tasks
+    from orientation.pilotage.models import PdfEtablissement
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    campagne = Campagne.objects.select_related("etablissement").order_by("pk").first()
+    demande = PdfEtablissement.objects.create(
+        etablissement=campagne.etablissement, campagne=campagne
+    )
+    avant = _rss_mo("VmRSS")
+    requetes = 0
+
+    def compter(execute, sql, params, many, context):
+        nonlocal requetes
+        requetes += 1
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(compter):
+            debut = time.perf_counter()
+            resultat = tasks.preparer(demande.pk)
+            duree = time.perf_counter() - debut
+        demande.refresh_from_db()
+        print(
+            f"PDF de l'établissement par la tâche ({demande.fiches} fiches, "
+            f"{demande.classes_total} classes, un PDF par classe dans un ZIP) : {resultat}, "
+            f"{duree:.0f} s, {demande.pages} pages, "
+            f"{(demande.taille or 0) / 1024 / 1024:.1f} Mio, "
+            f"{requetes} requêtes, pic RSS {_rss_mo('VmHWM'):.0f} Mo "
+            f"(processus Django chargé : {avant:.0f} Mo)",
+            flush=True,
         )
+    finally:
+        if demande.fichier:
+            default_storage.delete(demande.fichier.name)
+        demande.delete()
 
 
 if __name__ == "__main__":

@@ -6,9 +6,14 @@ parts it prints blank lines to fill in by hand, so that the same template serves
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from orientation.campagnes.models import Phase
 from orientation.dialogue.models import Decision, Dossier, Proposition, Voeu
@@ -76,6 +81,49 @@ def pdf_des_dossiers(queryset, titre: str, base_url: str | None = None) -> bytes
     return rendre_pdf([fiche(d) for d in dossiers_pour_pdf(queryset)], titre, base_url)
 
 
+class AucuneFiche(Exception):
+    """No dossier in the divisions asked for: nothing to print."""
+
+
+def zip_par_classe(
+    campagne,
+    divisions,
+    titre: str,
+    sortie,
+    avancement: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """The fiches of these divisions written to `sortie` (a path or a binary file) as a ZIP
+    archive holding one PDF per division, each made by `rendre_pdf` as the division's own
+    download is, so each stays a tagged PDF/UA document (RGAA 13.3) without any PDF surgery.
+    One division is laid out at a time: memory follows the largest class, not the school.
+    `avancement(done, total)` is called after each division. Returns (fiches, pages)."""
+    from pypdf import PdfReader
+
+    fiches = pages = 0
+    with zipfile.ZipFile(sortie, "w", compression=zipfile.ZIP_STORED) as archive:
+        for rang, division in enumerate(divisions, 1):
+            lues = [
+                fiche(d)
+                for d in dossiers_pour_pdf(
+                    Dossier.objects.filter(campagne=campagne, eleve__division=division)
+                )
+            ]
+            if lues:
+                contenu = rendre_pdf(
+                    lues, _("%(titre)s — classe %(code)s") % {"titre": titre, "code": division.code}
+                )
+                # PDFs are compressed already: stored, not deflated again.
+                archive.writestr(f"{rang:02d}-{slugify(division.code) or rang}.pdf", contenu)
+                pages += len(PdfReader(io.BytesIO(contenu)).pages)
+                fiches += len(lues)
+            del lues
+            if avancement is not None:
+                avancement(rang, len(divisions))
+    if not fiches:
+        raise AucuneFiche
+    return fiches, pages
+
+
 def pdf_vierge(etablissement=None, campagne=None, eleve=None) -> bytes:
     """A blank fiche, optionally headed with the school and the pupil."""
     return rendre_pdf(
@@ -84,4 +132,13 @@ def pdf_vierge(etablissement=None, campagne=None, eleve=None) -> bytes:
     )
 
 
-__all__ = ["Dossier", "Fiche", "fiche", "pdf_des_dossiers", "pdf_vierge", "rendre_pdf"]
+__all__ = [
+    "AucuneFiche",
+    "Dossier",
+    "Fiche",
+    "fiche",
+    "pdf_des_dossiers",
+    "pdf_vierge",
+    "rendre_pdf",
+    "zip_par_classe",
+]

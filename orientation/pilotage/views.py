@@ -3,25 +3,30 @@ fiche dialogue PDFs (docs/pilotage.md, docs/exports.md)."""
 
 from __future__ import annotations
 
-import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from orientation.accounts import permissions
-from orientation.campagnes.models import ConseilDivision, Phase
-from orientation.dialogue.courriels import Rappel
-from orientation.dialogue.models import Dossier, Etat, Evenement
+from orientation.campagnes.models import ConseilDivision
+from orientation.dialogue.models import Dossier, Evenement
 from orientation.pdf import telechargement
 
-from . import exports, forms, pdf, stats
+from . import exports, forms, pdf, relances, stats, tasks
 from .acces import division_choisie, etablissement_visible, peut_parametrer
+from .models import PdfEtablissement
+
+# The families to chase, a page at a time: at 2,000 pupils the whole list weighed 541 Kio.
+FAMILLES_PAR_PAGE = 50
 
 
 def _campagne(etablissement):
@@ -46,19 +51,53 @@ def etablissement(request, uai):
         "peut_parametrer": peut_parametrer(request.user, etab),
         "etapes": stats.ETAPES,
         "formats": list(exports.FORMATS),
+        "pdf_etablissement": None,
     }
     if campagne is not None:
         contexte["tableau"] = stats.tableau(campagne, choisies)
-        contexte["relances"] = stats.a_relancer(campagne, choisies)
+        # An out-of-range or garbled page number gives the last or the first page, never an error.
+        relances = Paginator(stats.a_relancer(campagne, choisies), FAMILLES_PAR_PAGE).get_page(
+            request.GET.get("page")
+        )
+        contexte["relances"] = relances
+        contexte["pages_relances"] = relances.paginator.get_elided_page_range(
+            relances.number, on_each_side=2, on_ends=1
+        )
+        if permissions.lit_toute_l_ecole(request.user, etab.pk):
+            contexte["pdf_etablissement"] = _etat_pdf(etab)
     return render(request, "pilotage/tableau.html", contexte)
 
 
-def _echeance(dossier, campagne) -> tuple[str, datetime.datetime]:
-    if dossier.etat == Etat.INTENTIONS_OUVERTES:
-        return Phase.PROVISOIRE, campagne.provisoire_fin
-    if dossier.etat in (Etat.AVIS_PUBLIE, Etat.AVIS_ACCUSE):
-        return Phase.DEFINITIVE, campagne.definitive_fin
-    return Phase.DEFINITIVE, campagne.reponse_limite
+def _etat_pdf(etab) -> dict:
+    """The whole-school PDF as the dashboard shows it: the request being built, the latest file
+    ready, the latest failure (when it is the latest request)."""
+    demandes = PdfEtablissement.objects.filter(etablissement=etab).select_related("demande_par")
+    derniere = demandes.first()
+    pret = (
+        derniere
+        if derniere is not None and derniere.statut == PdfEtablissement.Statut.PRET
+        else None
+    )
+    if derniere is not None and pret is None:
+        pret = demandes.filter(statut=PdfEtablissement.Statut.PRET).first()
+    return {
+        "en_preparation": derniere if derniere is not None and derniere.en_preparation else None,
+        "pret": pret,
+        "echec": derniere
+        if derniere is not None and derniere.statut == PdfEtablissement.Statut.ECHEC
+        else None,
+    }
+
+
+def _vers_tableau(etab, division="", page=""):
+    """The dashboard with the filter and the page the person was on (validated by the view)."""
+    params = {
+        cle: valeur
+        for cle, valeur in (("division", division), ("page", page))
+        if valeur and str(valeur).isdigit()
+    }
+    url = reverse("pilotage:etablissement", args=[etab.uai])
+    return redirect(f"{url}?{urlencode(params)}" if params else url)
 
 
 @login_required
@@ -66,39 +105,46 @@ def _echeance(dossier, campagne) -> tuple[str, datetime.datetime]:
 def relancer(request, uai):
     etab, divisions = etablissement_visible(request.user, uai)
     campagne = _campagne(etab)
+    division = request.POST.get("division", "")
+    retour = {"division": division, "page": request.POST.get("page", "")}
+    adresse_ip = request.META.get("REMOTE_ADDR")
+    if request.POST.get("tout"):
+        # « All the families of this list »: every page of it, as filtered (a class or the whole
+        # school). Writing 2,400 e-mails takes half a minute, more than a request may last
+        # (docs/performance.md): a task writes them, reading the list again when it runs, so a
+        # family that acted meanwhile is not reminded.
+        choisies = division_choisie(divisions, division)
+        nombre = stats.a_relancer(campagne, choisies).count()
+        tasks.relancer_familles.enqueue(
+            campagne.pk, [d.pk for d in choisies], request.user.pk, adresse_ip
+        )
+        messages.success(
+            request,
+            _(
+                "Rappel en cours d'envoi aux %(n)d famille(s) de la liste : les courriels partent "
+                "dans les minutes qui viennent ; une famille n'est relancée qu'une fois par jour."
+            )
+            % {"n": nombre},
+        )
+        return _vers_tableau(etab, **retour)
     ids = [int(i) for i in request.POST.getlist("dossiers") if i.isdigit()]
-    dossiers = stats.a_relancer(campagne, divisions).filter(pk__in=ids)
     if not ids:
         messages.error(request, _("Cochez au moins une famille à relancer."))
-        return redirect("pilotage:etablissement", etab.uai)
-    jour = timezone.localdate().isoformat()
-    envoyes = 0
-    with transaction.atomic():
-        for dossier in dossiers:
-            phase, fermeture = _echeance(dossier, campagne)
-            lignes = Rappel.envoyer(
-                dossier=dossier,
-                contexte={"phase": phase, "date_fermeture": fermeture},
-                cle_unicite=f"rappel-manuel:{dossier.pk}:{jour}",
-            )
-            if lignes:
-                envoyes += 1
-                Evenement.objects.create(
-                    dossier=dossier,
-                    etablissement=etab,
-                    acteur=request.user,
-                    action="rappel_envoye",
-                    etat_avant=dossier.etat,
-                    etat_apres=dossier.etat,
-                    adresse_ip=request.META.get("REMOTE_ADDR"),
-                    details={"phase": phase},
-                )
+        return _vers_tableau(etab, **retour)
+    # The families ticked on one page (at most FAMILLES_PAR_PAGE): written right away.
+    envoyes = relances.relancer(
+        stats.a_relancer(campagne, divisions).filter(pk__in=ids),
+        campagne,
+        etab,
+        request.user,
+        adresse_ip,
+    )
     messages.success(
         request,
         _("Rappel envoyé à %(n)d famille(s) ; une famille n'est relancée qu'une fois par jour.")
         % {"n": envoyes},
     )
-    return redirect("pilotage:etablissement", etab.uai)
+    return _vers_tableau(etab, **retour)
 
 
 @login_required
@@ -188,8 +234,15 @@ def fiches_pdf(request, uai):
     etab, divisions = etablissement_visible(request.user, uai)
     campagne = _campagne(etab)
     if not request.GET.get("division"):
-        # A whole school takes minutes to lay out (docs/performance.md): one class at a time.
-        messages.error(request, _("Choisissez une classe pour imprimer ses fiches dialogue."))
+        # A whole school takes minutes to lay out (docs/performance.md): it is prepared in the
+        # background (fiches_etablissement below); here, one class at a time.
+        messages.error(
+            request,
+            _(
+                "Choisissez une classe pour imprimer ses fiches dialogue, ou préparez le PDF de "
+                "tout l'établissement."
+            ),
+        )
         return redirect("pilotage:etablissement", etab.uai)
     choisies = division_choisie(divisions, request.GET.get("division"))
     qs = Dossier.objects.filter(campagne=campagne, eleve__division__in=choisies)
@@ -217,3 +270,82 @@ def fiche_pdf(request, pk):
     return telechargement(
         pdf.pdf_des_dossiers(qs, titre, request.build_absolute_uri("/")), f"fiche-{dossier.pk}"
     )
+
+
+def _pilote_toute_l_ecole(request, uai):
+    """The whole-school PDF: the direction and the secrétariat of this school only (a professeur
+    principal prints their classes; anybody else gets a 404)."""
+    etab, _divisions = etablissement_visible(request.user, uai)
+    if not permissions.lit_toute_l_ecole(request.user, etab.pk):
+        raise Http404
+    return etab
+
+
+def _tracer(request, etab, action, demande):
+    Evenement.objects.create(
+        etablissement=etab,
+        acteur=request.user,
+        action=action,
+        adresse_ip=request.META.get("REMOTE_ADDR"),
+        details={"demande": demande.pk},
+    )
+
+
+@login_required
+@require_POST
+def demander_fiches_etablissement(request, uai):
+    etab = _pilote_toute_l_ecole(request, uai)
+    campagne = _campagne(etab)
+    try:
+        with transaction.atomic():
+            demande, creee = tasks.demander(etab, campagne, request.user)
+            if creee:
+                _tracer(request, etab, "pdf_etablissement_demande", demande)
+    except IntegrityError:  # two requests at the same instant: the other one won
+        creee = False
+    if creee:
+        messages.success(
+            request,
+            _(
+                "Le PDF des fiches dialogue de tout l'établissement est en préparation : cela "
+                "prend quelques minutes. Rechargez cette page pour le télécharger quand il est "
+                "prêt."
+            ),
+        )
+    else:
+        messages.info(
+            request,
+            _("Le PDF de l'établissement est déjà en préparation : une seule demande à la fois."),
+        )
+    return redirect(reverse("pilotage:etablissement", args=[etab.uai]) + "#fiches-etablissement")
+
+
+@login_required
+@require_GET
+def telecharger_fiches_etablissement(request, uai, pk):
+    etab = _pilote_toute_l_ecole(request, uai)
+    demande = get_object_or_404(
+        PdfEtablissement, pk=pk, etablissement=etab, statut=PdfEtablissement.Statut.PRET
+    )
+    try:
+        fichier = demande.fichier.open("rb")
+    except (FileNotFoundError, ValueError):
+        messages.error(
+            request,
+            _(
+                "Ce fichier n'est plus disponible : préparez à nouveau les fiches de "
+                "l'établissement."
+            ),
+        )
+        return redirect(
+            reverse("pilotage:etablissement", args=[etab.uai]) + "#fiches-etablissement"
+        )
+    _tracer(request, etab, "pdf_etablissement_telecharge", demande)
+    reponse = FileResponse(
+        fichier,
+        as_attachment=True,
+        filename=f"fiches-{etab.uai}-{timezone.localtime(demande.termine_le):%Y%m%d-%H%M}.zip",
+        content_type="application/zip",
+    )
+    reponse["Cache-Control"] = "no-store"
+    return reponse

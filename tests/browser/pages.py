@@ -170,6 +170,40 @@ class Monde:
         Notification.objects.filter(pk=row.pk).update(statut=Notification.Statut.ECHEC)
         return row
 
+    def familles_a_relancer(self, nombre: int = 55):
+        """More families to chase than a page of the dashboard holds (50)."""
+        from tests.factories import DossierFactory
+
+        for _i in range(nombre):
+            DossierFactory(campagne=self.campagne, eleve__division=self.division)
+
+    def pdf_etablissement(self, statut: str):
+        """The whole school's fiches PDF, asked for by the head, in a state of its build."""
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+
+        from orientation.pilotage.models import PdfEtablissement
+
+        self.dossier("voeux_valides")
+        demande = PdfEtablissement.objects.create(
+            etablissement=self.etablissement,
+            campagne=self.campagne,
+            demande_par=self.chef,
+            statut=statut,
+        )
+        if statut == PdfEtablissement.Statut.EN_COURS:
+            demande.commence_le = demande.avance_le = timezone.now()
+            demande.classes_faites, demande.classes_total = 12, 57
+        elif statut == PdfEtablissement.Statut.PRET:
+            demande.fichier.save("fiches.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=False)
+            demande.termine_le = timezone.now()
+            demande.fiches, demande.pages, demande.taille = 2000, 2000, 12_500_000
+        elif statut == PdfEtablissement.Statut.ECHEC:
+            demande.termine_le = timezone.now()
+            demande.erreur = "La préparation du PDF a échoué. Demandez-le à nouveau."
+        demande.save()
+        return demande
+
     def famille_a_activer(self):
         """A representative whose account is not activated yet, without an e-mail address (the
         school prints a letter)."""
@@ -539,6 +573,24 @@ PAGES: list[Page] = [
     Page(
         "pilotage:etablissement", CHEF, kwargs=_uai, preparer=lambda m: m.dossier("voeux_valides")
     ),
+    Page(
+        "pilotage:etablissement",
+        CHEF,
+        kwargs=_uai,
+        variante="familles_page_2",
+        query="?page=2",
+        preparer=lambda m: m.familles_a_relancer(),
+    ),
+    *[
+        Page(
+            "pilotage:etablissement",
+            CHEF,
+            kwargs=_uai,
+            variante=f"pdf_{statut}",
+            preparer=lambda m, statut=statut: m.pdf_etablissement(statut),
+        )
+        for statut in ["en_attente", "en_cours", "pret", "echec"]
+    ],
     Page("pilotage:parametres", CHEF, kwargs=_uai),
     Page(
         "pilotage:parametres",
@@ -595,6 +647,9 @@ EXCLUSIONS: dict[str, str] = {
     "pilotage:relancer": "POST seul : redirige vers le tableau de bord (couvert)",
     "pilotage:export": "téléchargement d'un tableur (CSV, XLSX, ODS)",
     "pilotage:fiches_pdf": "téléchargement PDF",
+    "pilotage:fiches_etablissement_demander": "POST seul : redirige vers le tableau de bord, "
+    "balayé dans chaque état de la préparation (pilotage:etablissement[pdf_…])",
+    "pilotage:fiches_etablissement_telecharger": "téléchargement PDF",
     "pilotage:fiche_pdf": "téléchargement PDF",
     "dialogue:mes_donnees": "export JSON des données personnelles (RGPD, droit d'accès)",
     "sante": "contrôle de santé des répartiteurs de charge (texte brut)",

@@ -56,7 +56,26 @@ def test_parcours_du_chef_d_etablissement(page, request):
 
 
 def test_tableau_sur_telephone(phone, request):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from orientation.pilotage.models import PdfEtablissement
+
     campagne, _dossier, chef = _ecole()
+    # Two pages of families and a whole-school PDF ready: the pagination and the download link
+    # fit on a phone too.
+    for _i in range(52):
+        DossierFactory(campagne=campagne, eleve__division=campagne.etablissement.divisions.get())
+    pret = PdfEtablissement.objects.create(
+        etablissement=campagne.etablissement,
+        campagne=campagne,
+        statut=PdfEtablissement.Statut.PRET,
+        termine_le=timezone.now(),
+        fiches=2000,
+        pages=2000,
+        taille=13_000_000,
+    )
+    pret.fichier.save("fiches.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
     connecter(phone, chef)
     phone.goto(f"/pilotage/{campagne.etablissement.uai}/")
     no_horizontal_scroll(phone)
@@ -66,3 +85,50 @@ def test_tableau_sur_telephone(phone, request):
     no_horizontal_scroll(phone)
     screenshot(phone, "pilotage-parametres-telephone", request)
     axe_check(phone, "pilotage:parametres")
+
+
+def test_pdf_de_tout_l_etablissement_et_liste_paginee(page, request):
+    """The head asks for the whole school's PDF, reloads once it is built (what the worker does
+    is run here), downloads it; then walks to page 2 of the families to chase."""
+    from orientation.pilotage import tasks
+    from orientation.pilotage.models import PdfEtablissement
+
+    campagne, _dossier, chef = _ecole()
+    division = campagne.etablissement.divisions.get()
+    for _i in range(52):
+        DossierFactory(campagne=campagne, eleve__division=division)
+    connecter(page, chef)
+    page.goto(f"/pilotage/{campagne.etablissement.uai}/")
+    page.get_by_role("button", name="Préparer les fiches de tout l'établissement").click()
+    expect(page.locator(".fr-alert--success").first).to_contain_text("en préparation")
+    expect(page.locator("#fiches-etablissement")).to_contain_text("En attente de préparation")
+    axe_check(page, "pilotage:etablissement[pdf_en_attente]")
+    demande = PdfEtablissement.objects.get()
+    assert tasks.preparer(demande.pk) == "pret"
+    page.get_by_role("link", name="Recharger la page").click()
+    lien = page.get_by_role("link", name="Télécharger les fiches dialogue de tout l'établissement")
+    expect(lien).to_contain_text("56 fiches")
+    screenshot(page, "pilotage-pdf-etablissement", request)
+    axe_check(page, "pilotage:etablissement[pdf_pret]")
+    with page.expect_download() as telechargement:
+        lien.click()
+    assert telechargement.value.suggested_filename.startswith("fiches-")
+    assert Evenement.objects.filter(action="pdf_etablissement_telecharge").count() == 1
+
+    # 54 families to chase: two pages, the second one reached by the pagination.
+    expect(page.locator("#familles-a-relancer-page")).to_have_text(
+        "Page 1 sur 2 : familles 1 à 50 sur 54."
+    )
+    page.get_by_role("navigation", name="Pages de la liste des familles à relancer").get_by_role(
+        "link", name="Page suivante"
+    ).click()
+    expect(page.locator("#familles-a-relancer-page")).to_have_text(
+        "Page 2 sur 2 : familles 51 à 54 sur 54."
+    )
+    expect(page.locator("input[name=dossiers]")).to_have_count(4)
+    axe_check(page, "pilotage:etablissement[familles_page_2]")
+    page.get_by_role("button", name="Envoyer un rappel aux 54 familles de la liste").click()
+    expect(page.locator(".fr-alert--success").first).to_contain_text(
+        "Rappel en cours d'envoi aux 54 famille(s)"
+    )
+    assert "page=2" in page.url

@@ -244,4 +244,5 @@ def test_migrate_plante_chaque_tache_periodique_une_fois():
         "orientation.dialogue.tasks.publier_resultats",
         "orientation.dialogue.tasks.recapituler_sessions",
         "orientation.notifications.tasks.balayer_notifications",
+        "orientation.pilotage.tasks.nettoyer_pdf_etablissement",
     ]

@@ -91,6 +91,151 @@ def test_tableau_nombre_de_requetes_constant(client, ecole, n, django_assert_max
     assert r.context["tableau"].total == 4 * n
 
 
+def test_liste_paginee_nombre_de_requetes_constant(client, ecole):
+    """One page of families, then 3 pages (page 1, a middle page, the last, with a filter): the
+    same number of queries (count + one page; the whole-school PDF's state in one query)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    campagne, d1, d2 = ecole
+    _remplir(campagne, d1, d2)
+    client.force_login(_chef(campagne))
+    url = reverse("pilotage:etablissement", args=[campagne.etablissement.uai])
+    client.get(url)
+
+    def requetes(params=None):
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(url, params or {})
+        assert r.status_code == 200
+        return len(ctx.captured_queries), r
+
+    petit, r = requetes()
+    assert not r.context["relances"].has_other_pages()
+    for _i in range(110):
+        _dossier(campagne, d1)
+    for params in [{}, {"page": 2}, {"page": 3}, {"page": 2, "division": d1.pk}]:
+        nombre, r = requetes(params)
+        assert r.context["relances"].paginator.num_pages == 3
+        assert nombre == petit, params
+    assert petit <= 14, petit
+
+
+def _noms(r):
+    return [d.eleve.nom for d in r.context["relances"]]
+
+
+def test_familles_a_relancer_paginees_filtre_garde(client, ecole):
+    campagne, d1, d2 = ecole
+    dossiers = [_dossier(campagne, d1) for _i in range(53)] + [_dossier(campagne, d2)]
+    _dossier(campagne, d2, voeux_valides=True)  # nothing expected of this family
+    client.force_login(_chef(campagne))
+    url = reverse("pilotage:etablissement", args=[campagne.etablissement.uai])
+    r = client.get(url)
+    page = r.context["relances"]
+    assert page.paginator.count == 54 and page.paginator.num_pages == 2
+    assert len(page) == 50
+    texte = r.content.decode()
+    assert "Familles à relancer (54)" in texte
+    assert "Page 1 sur 2 : familles 1 à 50 sur 54." in texte
+    assert 'class="fr-pagination fr-mt-3w"' in texte and 'aria-current="page"' in texte
+    assert "?page=2#familles-a-relancer" in texte
+    premiere = _noms(r)
+    r2 = client.get(url, {"page": 2})
+    assert len(r2.context["relances"]) == 4
+    une, deux = {d.pk for d in page}, {d.pk for d in r2.context["relances"]}
+    assert not une & deux
+    assert une | deux == {d.pk for d in dossiers}
+    assert "Page 2 sur 2 : familles 51 à 54 sur 54." in r2.content.decode()
+    # The order is the list's (class, name): page 2 continues page 1.
+    ordre = [d.eleve for d in r2.context["relances"]]
+    assert (ordre[0].division.code, ordre[0].nom) >= ("2A", premiere[-1])
+    # Out of range, garbled: the last or the first page, never an error.
+    assert client.get(url, {"page": 99}).context["relances"].number == 2
+    assert client.get(url, {"page": "-3"}).context["relances"].number == 2
+    assert client.get(url, {"page": "abc"}).context["relances"].number == 1
+    assert client.get(url, {"page": "1" * 40}).status_code == 200
+    # The class filter is kept by the page links, and the list follows it.
+    r = client.get(url, {"division": d1.pk, "page": 2})
+    assert r.context["relances"].paginator.count == 53
+    assert {d.eleve.division_id for d in r.context["relances"]} == {d1.pk}
+    texte = r.content.decode()
+    assert f"?division={d1.pk}&amp;page=1#familles-a-relancer" in texte
+    assert f'name="division" value="{d1.pk}"' in texte
+
+
+IMMEDIAT = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_relancer_toute_la_liste_pas_seulement_la_page(client, ecole, settings):
+    settings.TASKS = IMMEDIAT  # the task runs at once, as the worker would
+    campagne, d1, d2 = ecole
+    a_d1 = [famille(campagne, eleve__division=d1, representants=1)[0] for _i in range(52)]
+    a_d2 = [famille(campagne, eleve__division=d2, representants=1)[0] for _i in range(2)]
+    chef = _chef(campagne)
+    client.force_login(chef)
+    uai = campagne.etablissement.uai
+    r = client.get(reverse("pilotage:etablissement", args=[uai]))
+    texte = r.content.decode()
+    assert "Envoyer un rappel aux 54 familles de la liste (toutes les pages)" in texte
+    assert "Envoyer un rappel aux familles cochées de cette page" in texte
+    url = reverse("pilotage:relancer", args=[uai])
+    # The whole list of one class, from its page 2: every family of the class, none of the other.
+    r = client.post(url, {"tout": "1", "division": d1.pk, "page": 2})
+    assert r.status_code == 302
+    assert r["Location"] == f"/pilotage/{uai}/?division={d1.pk}&page=2"
+    relances = Evenement.objects.filter(action="rappel_envoye")
+    assert set(relances.values_list("dossier_id", flat=True)) == {d.pk for d in a_d1}
+    assert {(e.acteur, e.adresse_ip) for e in relances} == {(chef, "127.0.0.1")}
+    # The whole school: the two others (the first 52 once a day only).
+    r = client.post(url, {"tout": "1"}, follow=True)
+    assert "Rappel en cours d&#x27;envoi aux 54 famille(s) de la liste" in r.content.decode()
+    assert Evenement.objects.filter(action="rappel_envoye").count() == 54
+    assert {n.dossier_id for n in Notification.objects.filter(evenement="rappel")} == {
+        d.pk for d in a_d1 + a_d2
+    }
+    # The families ticked on one page only, written in the request.
+    Evenement.objects.all().delete()
+    Notification.objects.all().delete()
+    client.post(url, {"dossiers": [a_d1[0].pk, a_d2[0].pk, "x"], "page": 1})
+    assert set(Evenement.objects.values_list("dossier_id", flat=True)) == {a_d1[0].pk, a_d2[0].pk}
+    # Nothing ticked: a message, back to the same page; a class not visible: 404.
+    r = client.post(url, {"page": "2"}, follow=True)
+    assert "Cochez au moins une famille" in r.content.decode()
+    assert r.redirect_chain[-1][0] == f"/pilotage/{uai}/?page=2"
+    assert client.post(url, {"tout": "1", "division": "abc"}).status_code == 404
+    autre = DivisionFactory(etablissement=CampagneFactory().etablissement)
+    assert client.post(url, {"tout": "1", "division": autre.pk}).status_code == 404
+
+
+def test_relancer_toute_la_liste_une_tache_rien_dans_la_requete(client, ecole, taches_en_base):
+    from django_tasks_db.models import DBTaskResult
+
+    from orientation.pilotage import tasks
+
+    campagne, d1, d2 = ecole
+    dossier = famille(campagne, eleve__division=d1, representants=1)[0]
+    client.force_login(_chef(campagne))
+    client.post(reverse("pilotage:relancer", args=[campagne.etablissement.uai]), {"tout": "1"})
+    assert not Notification.objects.filter(evenement="rappel").exists()
+    tache = DBTaskResult.objects.get(task_path=tasks.relancer_familles.module_path)
+    campagne_pk, divisions, acteur, ip = tache.args_kwargs["args"]
+    assert (campagne_pk, sorted(divisions)) == (campagne.pk, sorted([d1.pk, d2.pk]))
+    # What the worker runs; a second run (a double click, a crash) reminds nobody twice.
+    assert tasks.relancer_familles.call(campagne_pk, divisions, acteur, ip) == 1
+    assert tasks.relancer_familles.call(campagne_pk, divisions, acteur, ip) == 0
+    assert Evenement.objects.get(action="rappel_envoye").dossier == dossier
+
+
+def test_relancer_tout_un_professeur_principal_ses_classes_seulement(client, ecole, settings):
+    settings.TASKS = IMMEDIAT
+    campagne, d1, d2 = ecole
+    dans_d1 = famille(campagne, eleve__division=d1, representants=1)[0]
+    famille(campagne, eleve__division=d2, representants=1)
+    client.force_login(_chef(campagne, Role.PROFESSEUR_PRINCIPAL, divisions=[d1]))
+    client.post(reverse("pilotage:relancer", args=[campagne.etablissement.uai]), {"tout": "1"})
+    assert set(Evenement.objects.values_list("dossier_id", flat=True)) == {dans_d1.pk}
+
+
 def test_professeur_principal_ne_voit_que_ses_divisions(client, ecole):
     campagne, d1, d2 = ecole
     _remplir(campagne, d1, d2)

@@ -48,6 +48,8 @@ def kwargs_de(nom: str, route: str, monde) -> dict:
         valeurs["pk"] = monde.personnel.pk
     elif nom.startswith("notifications:"):
         valeurs["pk"] = monde.notification.pk
+    elif nom.startswith("pilotage:fiches_etablissement"):
+        valeurs["pk"] = monde.pdf_etablissement.pk
     else:
         valeurs["pk"] = monde.dossier.pk
     return {k: v for k, v in valeurs.items() if f"<{k}>" in route or f":{k}>" in route}

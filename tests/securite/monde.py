@@ -3,8 +3,12 @@ second school with its own family, and every kind of staff."""
 
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
 from orientation.accounts.models import Role
 from orientation.notifications.models import Notification
+from orientation.pilotage.models import PdfEtablissement
 from tests.factories import (
     CampagneFactory,
     ConseilDivisionFactory,
@@ -27,6 +31,7 @@ class Monde:
     dossier_autre_ecole: object
     personnel: object  # a staff position of the school, target of the staff pages
     notification: object
+    pdf_etablissement: object = None  # the whole school's fiches, ready to download
     utilisateurs: dict = field(default_factory=dict)
 
 
@@ -62,6 +67,17 @@ def construire_monde(**etat) -> Monde:
         corps_html="<p>…</p>",
         statut=Notification.Statut.ECHEC,
     )
+    pdf_etablissement = PdfEtablissement.objects.create(
+        etablissement=ecole,
+        campagne=campagne,
+        demande_par=chef.user,
+        statut=PdfEtablissement.Statut.PRET,
+        termine_le=timezone.now(),
+        fiches=2,
+        pages=2,
+        taille=9,
+    )
+    pdf_etablissement.fichier.save("fiches.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
     monde = Monde(
         ecole=ecole,
         autre_ecole=autre_ecole,
@@ -72,6 +88,7 @@ def construire_monde(**etat) -> Monde:
         dossier_autre_ecole=dossier_c,
         personnel=pp,
         notification=notification,
+        pdf_etablissement=pdf_etablissement,
     )
     monde.utilisateurs = {
         "anonyme": None,

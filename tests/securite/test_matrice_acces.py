@@ -146,6 +146,9 @@ MATRICE: dict[str, Regle] = {
     "pilotage:relancer": ecole("post"),
     "pilotage:export": ecole(),
     "pilotage:fiches_pdf": ecole(),
+    # The whole school's fiches (a file built in the background): direction and secrétariat.
+    "pilotage:fiches_etablissement_demander": ecole("post", autorises=GESTION),
+    "pilotage:fiches_etablissement_telecharger": ecole(autorises=GESTION),
     "pilotage:fiche_pdf": personnel(),
     # Identity providers (tests/identite cover them configured)
     "identite:educonnect_connexion": DESACTIVE,
