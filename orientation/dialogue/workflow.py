@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orientation.accounts import permissions
+from orientation.campagnes import calendrier
 from orientation.campagnes.models import Campagne, Phase, Specialite, Voie
 from orientation.dialogue import courriels, regles
 from orientation.etablissements.models import Lien, Responsable
@@ -85,8 +86,9 @@ class EtapeDepassee(TransitionRefusee):
 
 
 class ModificationConcurrente(TransitionRefusee):
-    """The council's answers changed since the page was displayed (another member of staff saved
-    them): nothing is saved, rather than silently overwriting their entry (a lost update)."""
+    """What the page was built from changed since it was displayed (another member of staff saved
+    the council's answers, or a paper list): nothing is saved, rather than silently overwriting
+    their entry (a lost update)."""
 
 
 class VoeuxInvalides(TransitionRefusee):
@@ -271,6 +273,16 @@ def refus_de_saisie(
     return None
 
 
+def _version(saisie: Saisie | None) -> str:
+    return saisie.valide_le.isoformat() if saisie is not None else ""
+
+
+def version_de_la_liste(dossier: Dossier, phase: str) -> str:
+    """The version of a phase's validated list, sent with a form that may replace it and checked
+    by valider_voeux: it changes with every validation that changes the list."""
+    return _version(Saisie.objects.filter(dossier=dossier, phase=phase).only("valide_le").first())
+
+
 def valider_voeux(
     dossier: Dossier,
     user,
@@ -282,6 +294,7 @@ def valider_voeux(
     pour: Responsable | None = None,
     date_papier=None,
     reference_scan: str = "",
+    version: str | None = None,
 ) -> Validation:
     """R3/R7–R14: validate the intentions (provisional) or the demandes (definitive).
 
@@ -290,6 +303,8 @@ def valider_voeux(
     `canal="etablissement"`: the school enters a paper fiche for the representative `pour` (None:
     no representative named, e.g. an import), with the date written on the paper and the scan's
     reference; the same rules apply (docs/saisie-papier.md).
+    `version`: the list's version the form was built from (version_de_la_liste); a list validated
+    since by someone else raises ModificationConcurrente. None: no check.
     """
     transition = "valider_intentions" if phase == Phase.PROVISOIRE else "valider_demandes"
     papier = Papier(canal, pour, date_papier, reference_scan)
@@ -314,6 +329,20 @@ def valider_voeux(
         if saisie is not None and saisie.empreinte == empreinte and dossier.etat == cible:
             # A double submit of the same list: saved once.
             return Validation(dossier=dossier, saisie=saisie, modifie=False, premiere=False)
+        if version is not None and version != _version(saisie):
+            # Two members of staff typing the same paper fiche: the second would replace the
+            # first's list without knowing it.
+            raise ModificationConcurrente(
+                _(
+                    "Pendant votre saisie, %(qui)s a validé une autre liste pour cet élève le "
+                    "%(quand)s : rien n'a été enregistré. La liste enregistrée est affichée ; "
+                    "refaites vos changements si besoin."
+                )
+                % {
+                    "qui": _nom_de(saisie.valide_par_compte) or _("une autre personne"),
+                    "quand": calendrier.moment(saisie.valide_le),
+                }
+            )
 
         _remplacer_voeux(dossier, phase, ordonnes)
         premiere = saisie is None

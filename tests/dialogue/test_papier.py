@@ -256,6 +256,51 @@ def test_page_saisie_papier_enregistre_et_montre_la_mention(client):
     assert f"Intentions validées</strong> — sur fiche papier signée le {signee}" in page
 
 
+def test_deux_personnels_sur_la_meme_fiche_papier_pas_de_perte_de_mise_a_jour(client):
+    """The secrétariat opens the fiche; meanwhile the head validates a list; the secrétariat's
+    validation, built on the page without it, must not replace it silently (a lost update)."""
+    dossier, (r1, _r2) = famille()
+    url = reverse("dialogue:papier_voeux", args=[dossier.pk, "provisoire"])
+    secretariat, chef = personnel(dossier), personnel(dossier, Role.CHEF_ETABLISSEMENT)
+    client.force_login(secretariat)
+    ouverte = client.get(reverse("dialogue:papier_fiche", args=[dossier.pk]))
+    version = ouverte.context["version_liste"]
+    assert version == "" and 'name="version" value=""' in ouverte.content.decode()
+    # An action (add a row) keeps the version the page was built from.
+    ajout = client.post(
+        url,
+        donnees_voeux(r1, nb_lignes=1, action="ajouter", v1_famille="technologique", version=""),
+    )
+    assert ajout.context["version_liste"] == ""
+
+    client.force_login(chef)
+    premiere = client.post(
+        url, donnees_voeux(r1, 1, v1_famille="technologique", v1_serie="STL", version=version)
+    )
+    assert premiere.status_code == 302 and codes(dossier) == ["STL"]
+
+    client.force_login(secretariat)
+    perimee = client.post(
+        url, donnees_voeux(r1, 1, v1_famille="technologique", v1_serie="STMG", version=version)
+    )
+    assert perimee.status_code == 409
+    assert codes(dossier) == ["STL"]  # the head's list stands
+    texte = perimee.content.decode()
+    assert "a validé une autre liste pour cet élève" in texte
+    assert chef.get_full_name() in texte
+    # The page now carries the saved list's version: validating again is possible, knowingly.
+    nouvelle = perimee.context["version_liste"]
+    assert nouvelle == workflow.version_de_la_liste(dossier, Phase.PROVISOIRE) != ""
+    assert (
+        client.post(
+            url, donnees_voeux(r1, 1, v1_famille="technologique", v1_serie="STMG", version=nouvelle)
+        ).status_code
+        == 302
+    )
+    assert codes(dossier) == ["STMG"]
+    assert Saisie.objects.get(dossier=dossier).nb_validations == 2
+
+
 def test_page_saisie_papier_erreurs_des_regles_a_cote_du_champ(client):
     dossier, (r1, _r2) = famille()
     client.force_login(personnel(dossier))

@@ -156,9 +156,16 @@ def _page_fiche(
     reponse_form=None,
     accord_form=None,
     status=200,
+    version_liste: str | None = None,
 ):
     phase = _phase_des_voeux(dossier)
     responsables = _responsables(dossier)
+    # The version of the list the wish form was first built from, kept while the list is edited
+    # (move up, add…) so that validating cannot replace a list validated meanwhile.
+    if version_liste is None:
+        version_liste = request.POST.get("version")
+    if version_liste is None and phase is not None:
+        version_liste = workflow.version_de_la_liste(dossier, phase)
     est_direction = permissions.est_direction(request.user, dossier.campagne.etablissement_id)
     if voeux_form is None and phase is not None:
         voeux_form = _voeux_form(dossier, phase)
@@ -192,6 +199,7 @@ def _page_fiche(
             "phase_libelle": dict(Phase.choices).get(phase, "") if phase else "",
             "voeux_form": voeux_form,
             "signature_form": signature_form,
+            "version_liste": version_liste or "",
             "rangees": voeux_form.rangees() if voeux_form is not None else [],
             "peut_ajouter": voeux_form is not None
             and len(voeux_form.lignes_saisies) < regles.MAX_VOEUX,
@@ -299,7 +307,17 @@ def voeux(request, dossier_pk, phase):
             form.voeux(),
             ip=_ip(request),
             canal=Saisie.Canal.ETABLISSEMENT,
+            version=request.POST.get("version"),
             **signature.signature(),
+        )
+    except workflow.ModificationConcurrente as exc:
+        # Another member of staff validated a list since this page was built: show theirs.
+        messages.error(request, exc.message)
+        return _page_fiche(
+            request,
+            _dossier(request, dossier.pk),
+            status=409,
+            version_liste=workflow.version_de_la_liste(dossier, phase),
         )
     except workflow.VoeuxInvalides as exc:
         form.erreurs_des_regles(exc.erreurs)  # R8–R11, next to their field
