@@ -253,6 +253,20 @@ CHAMPS_VOEUX = {
 }
 
 
+def _essayer(client, url, champs):
+    """Hypothesis posts random and hostile values of `champs` to `url`: never a 500, nothing
+    written unless it is a valid, audited entry; each example rolled back."""
+
+    @EXEMPLES
+    @given(_champs(champs))
+    @_dans_une_transaction_annulee
+    def essai(donnees):
+        avant = _etat_base()
+        _sans_ecriture_sauf_saisie_valide_et_auditee(avant, client.post(url, donnees))
+
+    essai()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("segment", ["famille_intentions", "famille_demandes"])
 def test_formulaire_des_voeux_de_la_famille(segment):
@@ -263,14 +277,7 @@ def test_formulaire_des_voeux_de_la_famille(segment):
     client.force_login(r1.user)
     url = reverse(f"dialogue:{segment}", args=[dossier.pk])
 
-    @EXEMPLES
-    @given(_champs(CHAMPS_VOEUX))
-    @_dans_une_transaction_annulee
-    def essai(donnees):
-        avant = _etat_base()
-        _sans_ecriture_sauf_saisie_valide_et_auditee(avant, client.post(url, donnees))
-
-    essai()
+    _essayer(client, url, CHAMPS_VOEUX)
 
 
 # --- The council's grid (R4, R16) ----------------------------------------------------------------
@@ -374,14 +381,7 @@ def test_formulaires_de_la_saisie_papier(etape):
     client = Client()
     client.force_login(agent)
 
-    @EXEMPLES
-    @given(_champs(champs))
-    @_dans_une_transaction_annulee
-    def essai(donnees):
-        avant = _etat_base()
-        _sans_ecriture_sauf_saisie_valide_et_auditee(avant, client.post(url, donnees))
-
-    essai()
+    _essayer(client, url, champs)
 
 
 # --- The campaign settings (pilotage) ------------------------------------------------------------
@@ -415,14 +415,7 @@ def test_reglages_de_la_campagne():
     client.force_login(chef)
     url = reverse("pilotage:parametres", args=[campagne.etablissement.uai])
 
-    @EXEMPLES
-    @given(_champs(champs))
-    @_dans_une_transaction_annulee
-    def essai(donnees):
-        avant = _etat_base()
-        _sans_ecriture_sauf_saisie_valide_et_auditee(avant, client.post(url, donnees))
-
-    essai()
+    _essayer(client, url, champs)
 
 
 @pytest.mark.django_db
