@@ -222,6 +222,7 @@ def exporter(request, uai, quoi, fmt):
     choisies = division_choisie(divisions, request.GET.get("division"))
     contenu = exports.exporter(quoi, fmt, campagne, choisies)
     suffixe = choisies[0].code if request.GET.get("division") else etab.uai
+    _tracer(request, etab, "export", {"export": quoi, "format": fmt, "classes": suffixe})
     response = HttpResponse(contenu, content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{quoi}-{suffixe}.{fmt}"'
     response["Cache-Control"] = "no-store"
@@ -248,6 +249,7 @@ def fiches_pdf(request, uai):
     qs = Dossier.objects.filter(campagne=campagne, eleve__division__in=choisies)
     suffixe = choisies[0].code if request.GET.get("division") else etab.uai
     titre = _("Fiches dialogue — %(quoi)s") % {"quoi": suffixe}
+    _tracer(request, etab, "fiches_pdf", {"classes": suffixe})
     return telechargement(
         pdf.pdf_des_dossiers(qs, titre, request.build_absolute_uri("/")), f"fiches-{suffixe}"
     )
@@ -281,13 +283,15 @@ def _pilote_toute_l_ecole(request, uai):
     return etab
 
 
-def _tracer(request, etab, action, demande):
+def _tracer(request, etab, action, details: dict):
+    """Audit a staff action on the school's data (a request, a download, an export of personal
+    data): who, when, from where, what (docs/securite.md)."""
     Evenement.objects.create(
         etablissement=etab,
         acteur=request.user,
         action=action,
         adresse_ip=request.META.get("REMOTE_ADDR"),
-        details={"demande": demande.pk},
+        details=details,
     )
 
 
@@ -300,7 +304,7 @@ def demander_fiches_etablissement(request, uai):
         with transaction.atomic():
             demande, creee = tasks.demander(etab, campagne, request.user)
             if creee:
-                _tracer(request, etab, "pdf_etablissement_demande", demande)
+                _tracer(request, etab, "pdf_etablissement_demande", {"demande": demande.pk})
     except IntegrityError:  # two requests at the same instant: the other one won
         creee = False
     if creee:
@@ -340,7 +344,7 @@ def telecharger_fiches_etablissement(request, uai, pk):
         return redirect(
             reverse("pilotage:etablissement", args=[etab.uai]) + "#fiches-etablissement"
         )
-    _tracer(request, etab, "pdf_etablissement_telecharge", demande)
+    _tracer(request, etab, "pdf_etablissement_telecharge", {"demande": demande.pk})
     reponse = FileResponse(
         fichier,
         as_attachment=True,

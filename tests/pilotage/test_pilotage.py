@@ -352,6 +352,44 @@ def test_relance_passe_par_la_boite_d_envoi(client, ecole):
     assert Evenement.objects.filter(action="rappel_envoye", dossier=dossier).count() == 1
 
 
+def test_chaque_export_de_donnees_personnelles_est_trace(client, ecole):
+    """Exports and class PDFs carry the families' data out of the service: who, when, from where
+    and what is audited (docs/securite.md), like the reminders and the settings."""
+    campagne, d1, _d2 = ecole
+    chef = _chef(campagne)
+    client.force_login(chef)
+    uai = campagne.etablissement.uai
+    assert client.get(reverse("pilotage:export", args=[uai, "voeux", "csv"])).status_code == 200
+    assert (
+        client.get(
+            reverse("pilotage:export", args=[uai, "decisions", "xlsx"]), {"division": d1.pk}
+        ).status_code
+        == 200
+    )
+    r = client.get(reverse("pilotage:fiches_pdf", args=[uai]), {"division": d1.pk})
+    assert r.status_code == 200
+    traces = list(
+        Evenement.objects.filter(acteur=chef, action__in=["export", "fiches_pdf"])
+        .order_by("pk")
+        .values_list("action", "details", "adresse_ip", "etablissement")
+    )
+    assert traces == [
+        (
+            "export",
+            {"export": "voeux", "format": "csv", "classes": uai},
+            "127.0.0.1",
+            campagne.etablissement_id,
+        ),
+        (
+            "export",
+            {"export": "decisions", "format": "xlsx", "classes": d1.code},
+            "127.0.0.1",
+            campagne.etablissement_id,
+        ),
+        ("fiches_pdf", {"classes": d1.code}, "127.0.0.1", campagne.etablissement_id),
+    ]
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
 def test_exports_relus_cellule_par_cellule(client, ecole, fmt):
     campagne, d1, d2 = ecole
