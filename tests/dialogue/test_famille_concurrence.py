@@ -1,11 +1,10 @@
 """Concurrency of the family's wish form, through the pages, on PostgreSQL with real concurrent
 connections (R7, double submit)."""
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -13,6 +12,7 @@ from orientation.campagnes.models import Phase
 from orientation.dialogue import workflow
 from orientation.dialogue.models import Dossier, Saisie, Voeu
 from orientation.notifications.models import Notification
+from tests.concurrence import en_meme_temps
 from tests.factories import famille
 
 from .test_famille_saisie import STI2D, STMG, liste
@@ -30,7 +30,8 @@ def _postgresql_seulement():
 
 
 def _en_meme_temps(monkeypatch, envois):
-    """Run each (client, data) POST in its own thread, started together; return the responses."""
+    """Each (client, url, data) POSTed at the same instant, the holder lookup slowed down so that
+    both requests are inside valider_voeux together; returns the responses."""
     responsable = workflow._responsable
 
     def lent(user, d):
@@ -38,22 +39,7 @@ def _en_meme_temps(monkeypatch, envois):
         return responsable(user, d)
 
     monkeypatch.setattr(workflow, "_responsable", lent)
-    depart = threading.Barrier(len(envois))
-    reponses = [None] * len(envois)
-
-    def poster(i, client, url, data):
-        try:
-            depart.wait()
-            reponses[i] = client.post(url, data, follow=True)
-        finally:
-            connections.close_all()
-
-    fils = [threading.Thread(target=poster, args=(i, *e)) for i, e in enumerate(envois)]
-    for f in fils:
-        f.start()
-    for f in fils:
-        f.join(timeout=30)
-    return reponses
+    return en_meme_temps([(client, url, data, {"follow": True}) for client, url, data in envois])
 
 
 def test_R7_deux_representants_valident_par_la_page_au_meme_instant(monkeypatch):

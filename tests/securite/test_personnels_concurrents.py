@@ -9,11 +9,10 @@ PostgreSQL connections and are skipped on SQLite.
 """
 
 import re
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from orientation.campagnes.models import Phase, Voie
 from orientation.dialogue import workflow
 from orientation.dialogue.models import Avis, Decision, Entretien, Etat, Evenement, Proposition
 from orientation.dialogue.regles import VoeuSaisi
+from tests.concurrence import en_meme_temps
 from tests.factories import CampagneFactory, DivisionFactory, PersonnelFactory, famille
 
 INTENTIONS = [VoeuSaisi("technologique", "STMG"), VoeuSaisi("technologique", "STI2D")]
@@ -183,26 +183,6 @@ def _postgresql_seulement():
         pytest.skip("needs PostgreSQL (make test-postgres)")
 
 
-def _en_meme_temps(envois):
-    """Each (client, url, data, headers) POSTed from its own thread, released together."""
-    depart = threading.Barrier(len(envois))
-    reponses = [None] * len(envois)
-
-    def poster(i, client, url, data, entetes):
-        try:
-            depart.wait()
-            reponses[i] = client.post(url, data, **entetes)
-        finally:
-            connections.close_all()
-
-    fils = [threading.Thread(target=poster, args=(i, *e)) for i, e in enumerate(envois)]
-    for f in fils:
-        f.start()
-    for f in fils:
-        f.join(timeout=30)
-    return reponses
-
-
 def _elargir(monkeypatch, nom):
     """Sleep inside the transaction, once `nom` has checked what it read and before anything is
     written: without the row lock, both requests would pass the check on the same old state and
@@ -228,7 +208,7 @@ def test_le_pp_et_le_chef_enregistrent_la_meme_ligne_au_meme_instant(monkeypatch
     version = _version(c_pp.get(grille).content.decode(), dossier)
     _elargir(monkeypatch, "_exiger_version")  # the answers were read, not yet written
     entetes = {"HTTP_X_REQUESTED_WITH": "fetch"} if par_fetch else {}
-    reponses = _en_meme_temps(
+    reponses = en_meme_temps(
         [
             (c_pp, enregistrer, {f"avis-{v1.pk}": "favorable", "version": version}, entetes),
             (
@@ -286,7 +266,7 @@ def test_le_chef_et_l_adjoint_enregistrent_la_meme_etape_au_meme_instant(monkeyp
             {"voies": ["GENERALE"], "motivation": "Résultats suffisants en 1re générale."},
         ]
     _elargir(monkeypatch, "_exiger_direction")  # the state was read by the lock's SELECT
-    reponses = _en_meme_temps(
+    reponses = en_meme_temps(
         [(_connecte(u), url, d, {}) for u, d in zip((chef, adjoint), donnees, strict=True)]
     )
     assert sorted(r.status_code for r in reponses) == [302, 409]
