@@ -13,16 +13,24 @@ from orientation.accounts import permissions
 from orientation.etablissements.models import Division, Etablissement
 
 
+def divisions_de_l_ecole(etablissement):
+    """The classes the pilotage counts for the whole school: its 2des GT, by code."""
+    return Division.objects.filter(etablissement=etablissement, est_seconde_gt=True).order_by(
+        "code"
+    )
+
+
 def etablissement_visible(user, uai: str) -> tuple[Etablissement, list[Division]]:
     etablissement = get_object_or_404(Etablissement, uai=uai.upper())
-    divisions = Division.objects.filter(etablissement=etablissement).order_by("code")
     if permissions.lit_toute_l_ecole(user, etablissement.pk):
-        divisions = divisions.filter(est_seconde_gt=True)
+        divisions = divisions_de_l_ecole(etablissement)
     else:
         ids = permissions.divisions_ids(user)
         if not ids:
             raise Http404
-        divisions = divisions.filter(id__in=ids)
+        divisions = Division.objects.filter(etablissement=etablissement, id__in=ids).order_by(
+            "code"
+        )
     divisions = list(divisions)
     if not divisions and not permissions.lit_toute_l_ecole(user, etablissement.pk):
         raise Http404

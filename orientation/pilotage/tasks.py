@@ -25,10 +25,11 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orientation.etablissements.models import Division, Etablissement
+from orientation.etablissements.models import Etablissement
 from orientation.periodiques import base_de_donnees, periodique, replanifier
 
 from . import pdf, relances, stats
+from .acces import divisions_de_l_ecole
 from .models import CONSERVATION, PdfEtablissement
 
 log = logging.getLogger(__name__)
@@ -44,13 +45,6 @@ Statut = PdfEtablissement.Statut
 
 def titre(etablissement) -> str:
     return _("Fiches dialogue — %(nom)s") % {"nom": etablissement.nom}
-
-
-def divisions_de(etablissement) -> list[Division]:
-    # The classes the dashboard counts for the whole school (pilotage/acces.py).
-    return list(
-        Division.objects.filter(etablissement=etablissement, est_seconde_gt=True).order_by("code")
-    )
 
 
 @task()
@@ -87,7 +81,7 @@ def preparer(pk: int) -> str:
         with tempfile.TemporaryFile() as sortie:
             fiches, pages = pdf.zip_par_classe(
                 demande.campagne,
-                divisions_de(etablissement),
+                list(divisions_de_l_ecole(etablissement)),
                 titre(etablissement),
                 sortie,
                 avancement,
@@ -126,12 +120,8 @@ def preparer(pk: int) -> str:
     for ancienne in PdfEtablissement.objects.filter(
         etablissement=etablissement, statut=Statut.PRET, demande_le__lt=demande.demande_le
     ):
-        _supprimer(ancienne)
+        ancienne.delete()  # and its file (models._supprimer_le_fichier)
     return "pret"
-
-
-def _supprimer(demande: PdfEtablissement) -> None:
-    demande.delete()  # and its file (models._supprimer_le_fichier)
 
 
 def _echec(pk: int, message: str) -> str:
@@ -227,7 +217,7 @@ def nettoyer(maintenant=None) -> int:
     for demande in PdfEtablissement.objects.filter(
         statut__in=[Statut.PRET, Statut.ECHEC], termine_le__lt=maintenant - CONSERVATION
     ).iterator():
-        _supprimer(demande)
+        demande.delete()  # and its file
         traitees += 1
     interrompue = _(
         "La préparation a été interrompue (arrêt du serveur). Demandez le PDF à nouveau."
