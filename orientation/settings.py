@@ -103,7 +103,7 @@ TEMPLATES = [
         },
     }
 ]
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+FORM_RENDERER = "orientation.rendu.RenduFormulaires"
 
 # Database: one URL. SQLite file by default (demo, quick tests); PostgreSQL in CI and production.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'orientation.sqlite3'}")

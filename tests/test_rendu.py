@@ -1,0 +1,81 @@
+"""The flattened form templates (orientation/rendu.py) write the markup django-dsfr writes.
+
+Every kind of widget the service uses is rendered by django-dsfr's renderer and by the project's,
+blank and bound with errors; the two outputs must be the same up to the whitespace between tags
+(which a browser ignores). A change in django-dsfr's templates shows here, not in a user's page.
+"""
+
+import re
+
+import pytest
+from django import forms
+from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
+
+from orientation.rendu import RenduFormulaires
+
+CHOIX = [("a", "Première <voie>"), ("b", "Deuxième"), ("c", "Troisième")]
+
+
+class Tous(DsfrBaseForm):
+    texte = forms.CharField(label="Nom", help_text="Comme sur la carte d'identité")
+    courriel = forms.EmailField(label="Courriel", required=False)
+    cache = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    mot_de_passe = forms.CharField(widget=forms.PasswordInput, label="Mot de passe")
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date")
+    moment = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Moment", required=False
+    )
+    zone = forms.CharField(widget=forms.Textarea, label="Motif", required=False)
+    accord = forms.BooleanField(label="J'accepte", help_text="Obligatoire")
+    liste = forms.ChoiceField(label="Voie", choices=[("", "— choisir —"), *CHOIX])
+    groupes = forms.ChoiceField(
+        label="Groupée", choices=[("Générale", CHOIX[:2]), ("Autre", CHOIX[2:])], required=False
+    )
+    cases = forms.MultipleChoiceField(
+        label="Spécialités", choices=CHOIX, widget=forms.CheckboxSelectMultiple
+    )
+    radios = forms.ChoiceField(label="Réponse", choices=CHOIX, widget=forms.RadioSelect)
+    riches = forms.ChoiceField(
+        label="Avec aide",
+        choices=[("x", {"label": "Oui", "help_text": "Et c'est <définitif>"}), ("y", "Non")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    fichier = forms.FileField(label="Fichier", required=False)
+
+
+def _normal(html: str) -> str:
+    html = re.sub(r">\s+", ">", str(html))
+    html = re.sub(r"\s+<", "<", html)
+    return re.sub(r"\s+", " ", html).strip()
+
+
+def _rendus(**kwargs):
+    return [
+        _normal(Tous(renderer=rendu, **kwargs).render())
+        for rendu in (DsfrDjangoTemplates(), RenduFormulaires())
+    ]
+
+
+@pytest.mark.parametrize(
+    "donnees",
+    [
+        None,
+        {"texte": "", "liste": "z", "cases": ["z"], "riches": "q"},
+        {"texte": "Ok", "cases": ["a", "c"], "radios": "b", "riches": "x"},
+        {"texte": "Ok", "date": "2027-05-01", "liste": "b", "groupes": "c", "cases": ["b"]},
+    ],
+    ids=["vierge", "erreurs", "coches", "rempli"],
+)
+def test_meme_balisage_que_django_dsfr(donnees):
+    dsfr, projet = _rendus(data=donnees) if donnees is not None else _rendus()
+    assert "fr-checkbox-group" in projet and "fr-radio-group" in projet and "<option" in projet
+    if donnees and "z" in donnees["cases"]:  # the error markup of every choice widget
+        assert projet.count("fr-fieldset--error") == 3
+    assert projet == dsfr
+
+
+def test_le_service_utilise_les_gabarits_aplatis(settings):
+    assert settings.FORM_RENDERER == "orientation.rendu.RenduFormulaires"
+    gabarit = RenduFormulaires().get_template("django/forms/widgets/select.html")
+    assert "orientation/formulaires" in str(gabarit.origin.name)
