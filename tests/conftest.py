@@ -23,7 +23,11 @@ def _reglages_de_test(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _catalogue_national(request):
     """The catalogue comes from a data migration; a transactional test elsewhere in the same worker
-    flushes it. Reload it (cheaply, once per test) for every test that uses the database."""
+    flushes it. Reload it (cheaply, once per test) for every test that uses the database. The
+    process's copy of the active catalogue is dropped: the previous test's rows are gone."""
+    from orientation.campagnes import catalogue
+
+    catalogue.oublier()
     if "transactional_db" in request.fixturenames or (
         (marker := request.node.get_closest_marker("django_db"))
         and marker.kwargs.get("transaction")
@@ -32,7 +36,6 @@ def _catalogue_national(request):
     if "db" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
         return
     request.getfixturevalue("db")
-    from orientation.campagnes import catalogue
     from orientation.campagnes.models import Specialite, Voie
 
     if not Voie.objects.exists():

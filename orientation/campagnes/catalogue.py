@@ -5,6 +5,9 @@ left, add what came): no code changes. `charger` takes the model classes so that
 pass its historical models and the test suite the current ones.
 """
 
+import time
+from dataclasses import dataclass
+
 VOIES = [
     ("GENERALE", "1re générale", "generale"),
     (
@@ -80,3 +83,67 @@ def charger(Voie, Specialite) -> None:
         Specialite.objects.update_or_create(
             code=code, defaults={"libelle": libelle, "ordre": ordre, "actif": True}
         )
+
+
+# --- the catalogue in memory ---------------------------------------------------------------------
+#
+# Every wish form and every validation reads the active catalogue (four to six queries per request
+# before). It changes by data migration, between school years, never during a campaign: each
+# process keeps it for DUREE seconds. A change saved through the ORM empties the saving process's
+# copy at once (signals, orientation/campagnes/apps.py); other processes see it within DUREE.
+
+DUREE = 300
+
+
+@dataclass(frozen=True)
+class Entree:
+    pk: int
+    code: str
+    libelle: str
+    famille: str = ""  # voies only
+
+
+@dataclass(frozen=True)
+class Actif:
+    """The active voies and spécialités, in display order (the models' Meta.ordering)."""
+
+    voies: tuple[Entree, ...]
+    specialites: tuple[Entree, ...]
+
+    def voie(self, code: str) -> Entree:
+        return next(v for v in self.voies if v.code == code)
+
+    def specialite(self, code: str) -> Entree:
+        return next(s for s in self.specialites if s.code == code)
+
+
+_memoire: tuple[float, Actif] | None = None
+
+
+def actif() -> Actif:
+    global _memoire
+    memoire = _memoire
+    if memoire is not None and memoire[0] > time.monotonic():
+        return memoire[1]
+    from orientation.campagnes.models import Specialite, Voie
+
+    valeur = Actif(
+        voies=tuple(
+            Entree(*ligne)
+            for ligne in Voie.objects.filter(actif=True).values_list(
+                "pk", "code", "libelle", "famille"
+            )
+        ),
+        specialites=tuple(
+            Entree(*ligne)
+            for ligne in Specialite.objects.filter(actif=True).values_list("pk", "code", "libelle")
+        ),
+    )
+    _memoire = (time.monotonic() + DUREE, valeur)
+    return valeur
+
+
+def oublier(**_kwargs) -> None:
+    """Drop this process's copy (a voie or spécialité was saved; a test reloaded the catalogue)."""
+    global _memoire
+    _memoire = None

@@ -17,7 +17,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from orientation.campagnes.models import Specialite, Voie
+from orientation.campagnes import catalogue
 
 from . import regles
 
@@ -122,19 +122,15 @@ class VoeuxForm(DsfrBaseForm):
             data[f"v{n}-option"] = ligne.option
         offre = set(campagne.specialites_offertes.values_list("code", flat=True))
         super().__init__(data=_Donnees(data, lignes, offre), **kwargs)
-        specialites = list(Specialite.objects.filter(actif=True).values_list("code", "libelle"))
-        etab = [(c, lib) for c, lib in specialites if c in offre]
-        hors = [(c, lib) for c, lib in specialites if c not in offre]
-        series = [("", _("— choisir une série —"))] + list(
-            Voie.objects.filter(actif=True, famille=regles.TECHNOLOGIQUE)
-            .order_by("ordre", "code")
-            .values_list("code", "libelle")
-        )
-        self.codes_famille = dict(
-            Voie.objects.filter(actif=True)
-            .exclude(famille=regles.TECHNOLOGIQUE)
-            .values_list("famille", "code")
-        )
+        ref = catalogue.actif()
+        etab = [(s.code, s.libelle) for s in ref.specialites if s.code in offre]
+        hors = [(s.code, s.libelle) for s in ref.specialites if s.code not in offre]
+        series = [("", _("— choisir une série —"))] + [
+            (v.code, v.libelle) for v in ref.voies if v.famille == regles.TECHNOLOGIQUE
+        ]
+        self.codes_famille = {
+            v.famille: v.code for v in ref.voies if v.famille != regles.TECHNOLOGIQUE
+        }
         self.fields["nb_lignes"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
         for n in range(1, len(lignes) + 1):
             self.fields[f"v{n}-famille"] = forms.ChoiceField(

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orientation.accounts import permissions
-from orientation.campagnes import calendrier
-from orientation.campagnes.models import Campagne, Phase, Specialite, Voie
+from orientation.campagnes import calendrier, catalogue
+from orientation.campagnes.models import Campagne, Phase, Voie
 from orientation.dialogue import courriels, regles
 from orientation.etablissements.models import Lien, Responsable
 
@@ -173,6 +173,7 @@ def _exiger_famille(user, dossier: Dossier) -> None:
 
 def contexte_pour(campagne: Campagne, phase: str) -> regles.Contexte:
     """The data regles.py needs, from the campaign (R9 counts) and the year's catalogue."""
+    ref = catalogue.actif()
     return regles.Contexte(
         phase=phase,
         nb_specialites_definitif=campagne.nb_specialites_definitif,
@@ -180,8 +181,8 @@ def contexte_pour(campagne: Campagne, phase: str) -> regles.Contexte:
         nb_specialites_provisoire_avec_hors=campagne.nb_specialites_provisoire_avec_hors,
         max_hors=campagne.max_hors_etablissement_provisoire,
         offre=frozenset(campagne.specialites_offertes.values_list("code", flat=True)),
-        voies=dict(Voie.objects.filter(actif=True).values_list("code", "famille")),
-        specialites=frozenset(Specialite.objects.filter(actif=True).values_list("code", flat=True)),
+        voies={v.code: v.famille for v in ref.voies},
+        specialites=frozenset(s.code for s in ref.specialites),
     )
 
 
@@ -195,18 +196,16 @@ def _empreinte(voeux: list[regles.VoeuSaisi]) -> str:
 
 def _remplacer_voeux(dossier: Dossier, phase: str, voeux: list[regles.VoeuSaisi]) -> list[Voeu]:
     # R12: the whole list is replaced at once, inside the transaction; nothing partial survives.
+    # The voeux were checked against the active catalogue (regles.verifier): every code is in it.
     Voeu.objects.filter(dossier=dossier, phase=phase).delete()
-    voies = Voie.objects.in_bulk([v.voie_code for v in voeux], field_name="code")
-    specialites = Specialite.objects.in_bulk(
-        [c for v in voeux for c in v.specialites], field_name="code"
-    )
+    ref = catalogue.actif()
     crees = Voeu.objects.bulk_create(
         [
             Voeu(
                 dossier=dossier,
                 phase=phase,
                 rang=rang,
-                voie=voies[v.voie_code],
+                voie_id=ref.voie(v.voie_code).pk,
                 option_pro=v.option_pro,
             )
             for rang, v in enumerate(voeux, start=1)
@@ -214,7 +213,7 @@ def _remplacer_voeux(dossier: Dossier, phase: str, voeux: list[regles.VoeuSaisi]
     )
     Voeu.specialites.through.objects.bulk_create(
         [
-            Voeu.specialites.through(voeu_id=voeu.pk, specialite_id=specialites[code].pk)
+            Voeu.specialites.through(voeu_id=voeu.pk, specialite_id=ref.specialite(code).pk)
             for voeu, v in zip(crees, voeux, strict=True)
             for code in v.specialites
         ]
@@ -910,8 +909,8 @@ def decider(
         erreur = regles.verifier_decision(codes, demandees, motivation)
         if erreur:
             raise TransitionRefusee(erreur)
-        catalogue = list(Voie.objects.filter(code__in=codes, actif=True))
-        if len(catalogue) != len(codes):
+        voies_decidees = list(Voie.objects.filter(code__in=codes, actif=True))
+        if len(voies_decidees) != len(codes):
             raise TransitionRefusee(_("Cette voie n'existe pas dans le catalogue."))
         conforme = regles.decision_conforme(codes, demandees)
         maintenant = timezone.now()
@@ -919,7 +918,7 @@ def decider(
         decision = Decision.objects.create(
             dossier=dossier,
             option_pro=option_pro
-            if any(v.famille == regles.PROFESSIONNELLE for v in catalogue)
+            if any(v.famille == regles.PROFESSIONNELLE for v in voies_decidees)
             else "",
             conforme_a_la_demande=conforme,
             motivation=motivation.strip(),
@@ -928,7 +927,7 @@ def decider(
             prise_le=maintenant,
             date_limite_recours=limite,
         )
-        decision.voies.set(catalogue)
+        decision.voies.set(voies_decidees)
         _changer_etat(
             dossier,
             user,
