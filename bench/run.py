@@ -147,7 +147,7 @@ def environnement_production(port: int) -> dict:
     return env
 
 
-def demarrer_gunicorn(port: int, workers: int, threads: int, env: dict):
+def demarrer_gunicorn(port: int, workers: int, threads: int, env: dict, classe: str = "gthread"):
     cmd = [
         sys.executable,
         "-m",
@@ -158,9 +158,8 @@ def demarrer_gunicorn(port: int, workers: int, threads: int, env: dict):
         "--workers",
         str(workers),
         "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
+        classe,
+        *(["--threads", str(threads)] if classe == "gthread" else []),
         "--keep-alive",
         "30",
         "--log-level",
@@ -269,6 +268,9 @@ def main(argv=None):
     parser.add_argument("--duree", type=float, help="secondes du parcours mixte")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 3)))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", 2)))
+    parser.add_argument(
+        "--classe", default=os.environ.get("BENCH_WORKER_CLASS", "gthread"), help="gthread ou sync"
+    )
     parser.add_argument("--processus", type=int, default=2, help="processus du générateur")
     parser.add_argument("--utilisateurs", type=int, default=5, help="par processus")
     parser.add_argument("--visites", type=int, default=4, help="visites par connexion")
@@ -294,11 +296,12 @@ def main(argv=None):
     port = _port_libre()
     env = environnement_production(port)
     statiques(env)
-    serveur = demarrer_gunicorn(port, args.workers, args.threads, env)
+    serveur = demarrer_gunicorn(port, args.workers, args.threads, env, args.classe)
     try:
         print(
-            f"gunicorn {args.workers} workers × {args.threads} threads (gthread), production, "
-            f"port {port} ; générateur {args.processus} × {args.utilisateurs} utilisateurs"
+            f"gunicorn {args.workers} workers × {args.threads} threads ({args.classe}), "
+            f"production, port {port} ; "
+            f"générateur {args.processus} × {args.utilisateurs} utilisateurs"
         )
         # Warm every worker (templates compiled, connections open) before measuring.
         charge.debit_simple(port, ["/sante/"] * 2, duree=2)

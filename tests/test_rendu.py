@@ -25,7 +25,11 @@ class Tous(DsfrBaseForm):
     moment = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Moment", required=False
     )
-    zone = forms.CharField(widget=forms.Textarea, label="Motif", required=False)
+    zone = forms.CharField(
+        widget=forms.Textarea(attrs={"placeholder": '<"&> ', "data-oui": True, "data-non": False}),
+        label="Motif",
+        required=False,
+    )
     accord = forms.BooleanField(label="J'accepte", help_text="Obligatoire")
     liste = forms.ChoiceField(label="Voie", choices=[("", "— choisir —"), *CHOIX])
     groupes = forms.ChoiceField(
@@ -70,6 +74,7 @@ def _rendus(**kwargs):
 def test_meme_balisage_que_django_dsfr(donnees):
     dsfr, projet = _rendus(data=donnees) if donnees is not None else _rendus()
     assert "fr-checkbox-group" in projet and "fr-radio-group" in projet and "<option" in projet
+    assert 'placeholder="&lt;&quot;&amp;&gt; " data-oui ' in projet and "data-non" not in projet
     if donnees and "z" in donnees["cases"]:  # the error markup of every choice widget
         assert projet.count("fr-fieldset--error") == 3
     assert projet == dsfr
