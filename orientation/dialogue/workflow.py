@@ -157,13 +157,16 @@ def _responsable(user, dossier: Dossier) -> Responsable | None:
     """The acting user's Responsable row for this pupil; None for an adult pupil acting (X)."""
     if permissions.eleve_majeur(dossier.eleve):
         return None
-    return (
+    responsable = (
         Responsable.objects.filter(
             user=user, liens__eleve=dossier.eleve, liens__niveau=Lien.Niveau.LEGAL
         )
         .order_by("pk")
         .first()
     )
+    if responsable is not None:
+        responsable.user = user  # the acting account itself: e-mailing them reads nothing more
+    return responsable
 
 
 def _exiger_famille(user, dossier: Dossier) -> None:
@@ -219,6 +222,18 @@ def _remplacer_voeux(dossier: Dossier, phase: str, voeux: list[regles.VoeuSaisi]
         ]
     )
     return crees
+
+
+def _libelles_des_crees(crees: list[Voeu], voeux: list[regles.VoeuSaisi]) -> list[str]:
+    """libelles_voeux() of the voeux _remplacer_voeux just wrote, from the catalogue in memory."""
+    ref = catalogue.actif()
+    return [
+        voeu.libeller(
+            ref.voie(v.voie_code).libelle,
+            [s.libelle for s in ref.specialites if s.code in v.specialites],
+        )
+        for voeu, v in zip(crees, voeux, strict=True)
+    ]
 
 
 def libelles_voeux(dossier: Dossier, phase: str) -> list[str]:
@@ -343,7 +358,7 @@ def valider_voeux(
                 }
             )
 
-        _remplacer_voeux(dossier, phase, ordonnes)
+        crees = _remplacer_voeux(dossier, phase, ordonnes)
         premiere = saisie is None
         if premiere:
             saisie = Saisie(dossier=dossier, phase=phase, premiere_validation_le=maintenant)
@@ -395,7 +410,7 @@ def valider_voeux(
         courriels.Confirmation.envoyer(
             dossier=dossier,
             destinataires=destinataires,
-            contexte={"phase": phase, "voeux": libelles_voeux(dossier, phase)},
+            contexte={"phase": phase, "voeux": _libelles_des_crees(crees, ordonnes)},
         )
         papier.recapituler(dossier, phase, saisie)
     return Validation(dossier=dossier, saisie=saisie, modifie=True, premiere=premiere)

@@ -283,6 +283,24 @@ def test_R13_confirmation_au_seul_representant_qui_a_valide(intentions):
     assert "1re technologique STMG" in notification.corps_texte
 
 
+def test_R13_la_confirmation_nomme_les_voeux_comme_le_recapitulatif():
+    """The e-mail's labels are built from the catalogue in memory: the same as the saved voeux'
+    (voie, pro option, spécialités in the catalogue's order whatever the order ticked)."""
+    dossier, (r1, _r2) = famille()
+    liste = [
+        VoeuSaisi("generale", "GENERALE", ("SVT", "MATHS", "PC", "SES")),
+        VoeuSaisi("professionnelle", "PRO", option_pro="cap"),
+        VoeuSaisi("technologique", "STMG"),
+    ]
+    valider_voeux(dossier, r1.user, Phase.PROVISOIRE, liste)
+    corps = Notification.objects.get(dossier=dossier).corps_texte
+    attendus = workflow.libelles_voeux(dossier, Phase.PROVISOIRE)
+    assert len(attendus) == 3 and "CAP" in attendus[1] and "Mathématiques" in attendus[0]
+    assert attendus[0].index("Mathématiques") < attendus[0].index("Sciences de la vie")
+    for libelle in attendus:
+        assert libelle in corps
+
+
 def test_R13_sans_adresse_valide_rien_n_est_envoye(intentions):
     dossier, (r1, _r2) = famille()
     r1.email = ""

@@ -58,12 +58,16 @@ class Voeu(models.Model):
     @property
     def libelle(self) -> str:
         """The voie as the family reads it (e-mails, récapitulatif)."""
-        libelle = self.voie.libelle
+        return self.libeller(self.voie.libelle, [s.libelle for s in self.specialites.all()])
+
+    def libeller(self, voie: str, specialites: list[str]) -> str:
+        """`libelle` from the voie's and the spécialités' labels (in the catalogue's order),
+        for voeux whose relations are not loaded (workflow.valider_voeux's e-mail)."""
+        libelle = voie
         if self.option_pro:
             libelle = f"{libelle} — {self.get_option_pro_display()}"
-        noms = [s.libelle for s in self.specialites.all()]
-        if noms:
-            libelle = f"{libelle} ({', '.join(noms)})"
+        if specialites:
+            libelle = f"{libelle} ({', '.join(specialites)})"
         return libelle
 
 
