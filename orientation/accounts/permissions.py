@@ -93,17 +93,31 @@ def dossiers_visibles(qs: QuerySet, user) -> QuerySet:
     return qs.filter(condition)
 
 
-def _enfants_legaux(user) -> frozenset[int]:
-    """The pupils the user is a legal representative of, fetched once per request object."""
-    cached = getattr(user, "_enfants_legaux_cache", None)
+def _liens_legaux(user) -> tuple[frozenset[int], frozenset[int]]:
+    """The pupils the user is a legal representative of, and the user's Responsable rows holding
+    those links: one query, once per request object."""
+    cached = getattr(user, "_liens_legaux_cache", None)
     if cached is None:
         from orientation.etablissements.models import Lien
 
-        cached = frozenset(
-            Lien.objects.filter(responsable__user=user, niveau=1).values_list("eleve_id", flat=True)
+        paires = list(
+            Lien.objects.filter(responsable__user=user, niveau=1).values_list(
+                "eleve_id", "responsable_id"
+            )
         )
-        user._enfants_legaux_cache = cached
+        cached = (frozenset(e for e, _r in paires), frozenset(r for _e, r in paires))
+        user._liens_legaux_cache = cached
     return cached
+
+
+def _enfants_legaux(user) -> frozenset[int]:
+    return _liens_legaux(user)[0]
+
+
+def est_le_responsable(user, responsable_id: int | None) -> bool:
+    """The Responsable row `responsable_id` is one of the user's own, as a legal representative
+    (R7: the holder of a list's entry right is this very person)."""
+    return user.is_authenticated and responsable_id in _liens_legaux(user)[1]
 
 
 def est_representant_legal(user, eleve) -> bool:

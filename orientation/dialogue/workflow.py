@@ -275,7 +275,7 @@ def refus_de_saisie(
     titulaire_id = dossier.titulaire_id(phase)
     if titulaire_id is not None and (
         (responsable is not None and responsable.pk != titulaire_id)
-        or (user is not None and dossier.titulaire(phase).user_id != user.pk)
+        or (user is not None and not permissions.est_le_responsable(user, titulaire_id))
     ):
         # R7 (and R3 for the intentions): the first representative to validate holds the right.
         return Interdit(

@@ -43,8 +43,6 @@ def _dossier(request, pk: int) -> Dossier:
         Dossier.objects.for_user(request.user).select_related(
             "campagne__etablissement",
             "eleve__division",
-            "titulaire_intentions",
-            "titulaire_demandes",
             "avis_accuse_par",
         ),
         pk=pk,
