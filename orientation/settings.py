@@ -219,7 +219,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "orientation.statiques.StatiquesManifeste"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
