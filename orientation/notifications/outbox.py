@@ -113,7 +113,9 @@ def envoyer(
     rows = []
     maintenant = timezone.now()
     domaine = domaine_message_id()
-    with transaction.atomic():
+    # Inside the caller's transaction, no savepoint of its own (two round trips for nothing): an
+    # error here rolls the whole business change back, e-mails included.
+    with transaction.atomic(savepoint=False):
         for index, dest in enumerate(destinataires):
             sujet, texte, html = courriel.rendre(
                 {**contexte, "destinataire": dest, "dossier": dossier}
