@@ -9,11 +9,13 @@ lists of (start, duration_ms, status_ok, kind).
 
 from __future__ import annotations
 
+import html
 import http.client
 import multiprocessing as mp
 import random
 import re
 import time
+from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -44,9 +46,11 @@ class Client:
         h = self._entetes()
         corps = None
         if methode == "POST":
-            donnees = dict(donnees or {})
-            donnees["csrfmiddlewaretoken"] = self.csrf or self.cookies.get("csrftoken", "")
-            corps = urlencode(donnees, doseq=True)
+            # A dict, or (name, value) pairs when a name repeats (ticked boxes of one group).
+            paires = list(donnees.items()) if isinstance(donnees, dict) else list(donnees or [])
+            paires = [(k, v) for k, v in paires if k != "csrfmiddlewaretoken"]
+            paires.append(("csrfmiddlewaretoken", self.csrf or self.cookies.get("csrftoken", "")))
+            corps = urlencode(paires, doseq=True)
             h["Content-Type"] = "application/x-www-form-urlencoded"
             h["Origin"] = f"https://127.0.0.1:{self.port}"
             h["Referer"] = f"https://127.0.0.1:{self.port}{chemin}"
@@ -77,9 +81,12 @@ class Client:
 
 
 # --- journeys: generators yielding (method, path, data, expected statuses, kind) -----------------
+# Each yield receives the response's body (bytes) back, so that a journey can follow links and
+# submit the forms it was shown.
 
 OK = (200,)
 REDIRECT = (302, 303)
+GRILLE = re.compile(r'href="(/dossier/conseil/\d+/(?:provisoire|definitive)/)"')
 
 
 def _connexion(username, mot_de_passe):
@@ -91,10 +98,11 @@ def _connexion(username, mot_de_passe):
         REDIRECT,
         "connexion",
     )
-    yield "GET", "/", None, OK, "famille"
+    accueil = yield "GET", "/", None, OK, "famille"
+    return accueil
 
 
-def famille(f, mot_de_passe, visites, rnd, extra):
+def famille(f, mot_de_passe, visites, rnd):
     """A representative: logs in, reads the dossier, validates the intentions (an e-mail is
     enqueued) or responds to the council, reads the summary, and logs out."""
     yield from _connexion(f["username"], mot_de_passe)
@@ -128,62 +136,112 @@ def famille(f, mot_de_passe, visites, rnd, extra):
                     "famille",
                 )
                 yield "GET", f"/dossier/{d}/reponse/", None, OK, "famille"
-        for chemin in extra.get("famille", []):
-            yield "GET", chemin.format(dossier=d), None, OK, "famille"
     yield "POST", "/compte/deconnexion/", {}, REDIRECT + OK, "famille"
 
 
-def personnel(username, mot_de_passe, visites, chemins):
-    """A professeur principal or a head: logs in, reads its pages, logs out."""
+class _Formulaire(HTMLParser):
+    """The first form of a page whose action contains `cible`: its action and the values a
+    browser would send (hidden and text fields, textareas, checked boxes and radios)."""
+
+    def __init__(self, cible):
+        super().__init__()
+        self.cible, self.action, self.donnees, self.dedans, self.zone = cible, None, [], False, None
+        self.radios = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and self.action is None and self.cible in (a.get("action") or ""):
+            self.action, self.dedans = html.unescape(a["action"]), True
+        elif self.dedans and tag == "input" and a.get("name"):
+            genre = a.get("type", "text")
+            if genre == "radio":
+                self.radios.setdefault(a["name"], a.get("value", ""))  # the first, if none
+                if "checked" in a:
+                    self.radios[a["name"]] = a.get("value", "")
+            elif genre != "checkbox" or "checked" in a:
+                self.donnees.append((a["name"], a.get("value", "")))
+        elif self.dedans and tag == "textarea":
+            self.zone = [a.get("name"), ""]
+
+    def handle_data(self, data):
+        if self.zone is not None:
+            self.zone[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self.zone is not None:
+            self.donnees.append(tuple(self.zone))
+            self.zone = None
+        elif tag == "form" and self.dedans:
+            self.dedans = False
+
+    @classmethod
+    def lire(cls, page: bytes, cible: str):
+        f = cls(cible)
+        f.feed(page.decode("utf-8", "replace"))
+        return f.action, f.donnees + list(f.radios.items())
+
+
+def professeur(username, mot_de_passe, visites):
+    """A professeur principal during the council: opens the grids of the division the home page
+    links to and saves a pupil's answers (the first open form, a favourable answer where none
+    was given yet), as the grid's "Enregistrer" button does."""
+    accueil = yield from _connexion(username, mot_de_passe)
+    grilles = sorted(set(GRILLE.findall(accueil.decode("utf-8", "replace"))))
+    for _v in range(visites):
+        for grille in grilles:
+            page = yield "GET", grille, None, OK, "personnel"
+            action, donnees = _Formulaire.lire(page, "/eleve/")
+            if action:
+                yield "POST", action, donnees, REDIRECT, "personnel"
+    yield "POST", "/compte/deconnexion/", {}, REDIRECT + OK, "personnel"
+
+
+def chef(username, mot_de_passe, visites, chemins):
+    """A head: the decisions list and the school's pilotage dashboard."""
     yield from _connexion(username, mot_de_passe)
     for _v in range(visites):
-        for methode, chemin, donnees in chemins:
-            yield methode, chemin, donnees, OK + REDIRECT, "personnel"
+        for chemin in chemins:
+            yield "GET", chemin, None, OK, "personnel"
     yield "POST", "/compte/deconnexion/", {}, REDIRECT + OK, "personnel"
 
 
 def _travail(args):
-    port, manifeste, indice, nb_proc, utilisateurs, fin_chauffe, fin, visites, extra = args
+    port, manifeste, indice, nb_proc, utilisateurs, fin_chauffe, fin, visites, pages_chef = args
     rnd = random.Random(indice)
     mdp = manifeste["mot_de_passe"]
     familles = manifeste["familles"][indice::nb_proc]
     profs = manifeste["professeurs"][indice::nb_proc] or manifeste["professeurs"]
     chefs = manifeste["chefs"]
-    compteur = {"f": 0}
+    compteur = {"f": 0, "p": 0}
 
     def nouvelle_session():
         tirage = rnd.random()
         if tirage < 0.85 or not profs:
             f = familles[compteur["f"] % len(familles)]
             compteur["f"] += 1
-            return famille(f, mdp, visites, rnd, extra)
+            return famille(f, mdp, visites, rnd)
         if tirage < 0.97:
-            chemins = [("GET", c, None) for c in extra.get("professeur", [])] or [
-                ("GET", "/", None)
-            ]
-            return personnel(rnd.choice(profs), mdp, visites, chemins)
-        chef = rnd.choice(chefs)
-        chemins = [
-            ("GET", c.format(uai=chef["uai"]), None)
-            for c in ["/dossier/direction/{uai}/decisions/", *extra.get("chef", [])]
-        ]
-        return personnel(chef["username"], mdp, visites, chemins)
+            # In turn, not at random: two sessions of one process never share a grid.
+            compteur["p"] += 1
+            return professeur(profs[compteur["p"] % len(profs)], mdp, visites)
+        c = rnd.choice(chefs)
+        return chef(c["username"], mdp, visites, [p.format(uai=c["uai"]) for p in pages_chef])
 
-    sessions = [[Client(port), nouvelle_session()] for _ in range(utilisateurs)]
+    sessions = [[Client(port), nouvelle_session(), None] for _ in range(utilisateurs)]
     mesures = []
     erreurs = []
     while time.time() < fin:
         for s in sessions:
-            client, etapes = s
+            client, etapes, corps = s
             try:
-                methode, chemin, donnees, attendus, nature = next(etapes)
+                methode, chemin, donnees, attendus, nature = etapes.send(corps)
             except StopIteration:
-                s[0], s[1] = Client(port), nouvelle_session()
                 client.conn.close()
+                s[0], s[1], s[2] = Client(port), nouvelle_session(), None
                 continue
             t0 = time.time()
             try:
-                status, location, _corps = client.requete(methode, chemin, donnees)
+                status, location, s[2] = client.requete(methode, chemin, donnees)
                 ok = status in attendus
             except Exception as exc:  # noqa: BLE001 — counted as an error, never fatal
                 status, ok = repr(exc)[:80], False
@@ -195,13 +253,13 @@ def _travail(args):
                     erreurs.append(f"{methode} {chemin} → {status}")
                 # A broken journey restarts with another person.
                 client.conn.close()
-                s[0], s[1] = Client(port), nouvelle_session()
+                s[0], s[1], s[2] = Client(port), nouvelle_session(), None
             if time.time() >= fin:
                 break
     return mesures, erreurs
 
 
-def charger(port, manifeste, *, processus, utilisateurs, duree, chauffe, visites, extra):
+def charger(port, manifeste, *, processus, utilisateurs, duree, chauffe, visites, pages_chef):
     """Run the mixed journey; return the measures of the window [start + chauffe, start + duree]."""
     debut = time.time() + 0.5
     args = [
@@ -214,7 +272,7 @@ def charger(port, manifeste, *, processus, utilisateurs, duree, chauffe, visites
             debut + chauffe,
             debut + duree,
             visites,
-            extra,
+            pages_chef,
         )
         for i in range(processus)
     ]

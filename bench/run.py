@@ -226,22 +226,14 @@ def statiques(env: dict):
         )
 
 
-def pages_supplementaires() -> dict:
-    """Pages built since the journeys were written: included when their URL exists."""
-    from django.urls import NoReverseMatch, reverse
+def pages_chef() -> list[str]:
+    """The head's pages of the journey: the decisions list and the pilotage dashboard."""
+    from django.urls import reverse
 
-    extra = {"famille": [], "professeur": [], "chef": []}
-    for public, nom, kwargs in [
-        ("chef", "pilotage:tableau_de_bord", {"uai": "UAI"}),
-        ("chef", "pilotage:tableau", {"uai": "UAI"}),
-        ("professeur", "dialogue:conseil_grille", {"uai": "UAI"}),
-    ]:
-        try:
-            chemin = reverse(nom, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-        extra[public].append(chemin.replace("UAI", "{uai}"))
-    return extra
+    return [
+        reverse(nom, kwargs={"uai": "UAI"}).replace("UAI", "{uai}")
+        for nom in ("dialogue:direction_liste", "pilotage:etablissement")
+    ]
 
 
 # --- the volume benches --------------------------------------------------------------------------
@@ -266,12 +258,12 @@ def main(argv=None):
     parser.add_argument("--eleves", type=int, default=50000)
     parser.add_argument("--etablissements", type=int, default=30)
     parser.add_argument("--duree", type=float, help="secondes du parcours mixte")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 3)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", 2)))
     parser.add_argument(
         "--classe", default=os.environ.get("BENCH_WORKER_CLASS", "gthread"), help="gthread ou sync"
     )
-    parser.add_argument("--processus", type=int, default=2, help="processus du générateur")
+    parser.add_argument("--processus", type=int, default=4, help="processus du générateur")
     parser.add_argument("--utilisateurs", type=int, default=5, help="par processus")
     parser.add_argument("--visites", type=int, default=4, help="visites par connexion")
     parser.add_argument("--sans-volumes", action="store_true")
@@ -292,7 +284,7 @@ def main(argv=None):
 
     debut = time.monotonic()
     manifeste = preparer_base(args.eleves, args.etablissements)
-    extra = pages_supplementaires()
+    chef = pages_chef()
     port = _port_libre()
     env = environnement_production(port)
     statiques(env)
@@ -329,7 +321,7 @@ def main(argv=None):
             duree=duree,
             chauffe=chauffe,
             visites=args.visites,
-            extra=extra,
+            pages_chef=chef,
         )
         parts = cpu.fin()
     finally:
@@ -364,8 +356,6 @@ def main(argv=None):
         )
     for e in erreurs[:5]:
         print("  erreur :", e)
-    if extra and any(extra.values()):
-        print("pages ajoutées au parcours :", json.dumps(extra, ensure_ascii=False))
     if not (args.sans_volumes or args.quick):  # --quick: the load only (under two minutes)
         volumes()
     print(f"\ndurée totale : {time.monotonic() - debut:.0f} s")
