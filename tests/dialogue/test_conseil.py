@@ -154,6 +154,14 @@ def test_R4_specialites_recommandees_pour_la_generale(client, campagne, division
         {f"avis-{v2.pk}": "favorable", f"spe-{v2.pk}": [maths.pk, pc.pk]},
     )
     assert set(Avis.objects.get(voeu=v2).specialites_recommandees.all()) == {maths, pc}
+    # The grid shows them ticked again (orientation/dialogue/templatetags/grille.py).
+    page = client.get(_url(division)).content.decode()
+    assert (
+        f'id="spe-{v2.pk}-{maths.pk}" name="spe-{v2.pk}" value="{maths.pk}" checked>'
+        f'<label class="fr-label" for="spe-{v2.pk}-{maths.pk}">Mathématiques</label>'
+    ) in page
+    svt = Specialite.objects.get(code="SVT")
+    assert f'name="spe-{v2.pk}" value="{svt.pk}">' in page
 
 
 def test_R16_oui_non_proposition_et_passerelle(client, division, pp):
@@ -183,6 +191,11 @@ def test_R16_oui_non_proposition_et_passerelle(client, division, pp):
     proposee = Proposition.objects.get(dossier=d1, voeu__isnull=True)
     assert proposee.voie == generale and proposee.reponse == "oui"
     assert list(proposee.specialites_recommandees.all()) == [maths]
+    page = client.get(_url(division, "definitive")).content.decode()
+    assert (
+        f'id="spe-proposee-{d1.pk}-{maths.pk}" name="spe-proposee-{generale.pk}" '
+        f'value="{maths.pk}" checked>'
+    ) in page
     # Withdrawing the proposal deletes it, audited.
     client.post(
         _url_eleve(division, d1, "definitive"),
