@@ -42,8 +42,8 @@ class Client:
             h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         return h
 
-    def requete(self, methode, chemin, donnees=None):
-        h = self._entetes()
+    def requete(self, methode, chemin, donnees=None, entetes=None):
+        h = self._entetes() | (entetes or {})
         corps = None
         if methode == "POST":
             # A dict, or (name, value) pairs when a name repeats (ticked boxes of one group).
@@ -139,28 +139,30 @@ def famille(f, mot_de_passe, visites, rnd):
     yield "POST", "/compte/deconnexion/", {}, REDIRECT + OK, "famille"
 
 
-class _Formulaire(HTMLParser):
-    """The first form of a page whose action contains `cible`: its action and the values a
-    browser would send (hidden and text fields, textareas, checked boxes and radios)."""
+class _Formulaires(HTMLParser):
+    """The forms of a page whose action contains `cible`: for each, its action and the values a
+    browser would send (hidden and text fields, textareas, checked boxes; of each group of
+    radios the checked one, or the first when none is)."""
 
     def __init__(self, cible):
         super().__init__()
-        self.cible, self.action, self.donnees, self.dedans, self.zone = cible, None, [], False, None
-        self.radios = {}
+        self.cible, self.trouves, self.courant, self.zone = cible, [], None, None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "form" and self.action is None and self.cible in (a.get("action") or ""):
-            self.action, self.dedans = html.unescape(a["action"]), True
-        elif self.dedans and tag == "input" and a.get("name"):
+        if tag == "form" and self.cible in (a.get("action") or ""):
+            self.courant = (html.unescape(a["action"]), [], {})
+        elif self.courant is None:
+            return
+        elif tag == "input" and a.get("name"):
+            _action, donnees, radios = self.courant
             genre = a.get("type", "text")
             if genre == "radio":
-                self.radios.setdefault(a["name"], a.get("value", ""))  # the first, if none
-                if "checked" in a:
-                    self.radios[a["name"]] = a.get("value", "")
+                if "checked" in a or a["name"] not in radios:
+                    radios[a["name"]] = a.get("value", "")
             elif genre != "checkbox" or "checked" in a:
-                self.donnees.append((a["name"], a.get("value", "")))
-        elif self.dedans and tag == "textarea":
+                donnees.append((a["name"], a.get("value", "")))
+        elif tag == "textarea":
             self.zone = [a.get("name"), ""]
 
     def handle_data(self, data):
@@ -168,31 +170,37 @@ class _Formulaire(HTMLParser):
             self.zone[1] += data
 
     def handle_endtag(self, tag):
-        if tag == "textarea" and self.zone is not None:
-            self.donnees.append(tuple(self.zone))
+        if tag == "textarea" and self.zone is not None and self.courant is not None:
+            self.courant[1].append(tuple(self.zone))
             self.zone = None
-        elif tag == "form" and self.dedans:
-            self.dedans = False
+        elif tag == "form" and self.courant is not None:
+            action, donnees, radios = self.courant
+            self.trouves.append((action, donnees + list(radios.items())))
+            self.courant = None
 
     @classmethod
-    def lire(cls, page: bytes, cible: str):
+    def lire(cls, page: bytes, cible: str) -> list[tuple[str, list]]:
         f = cls(cible)
         f.feed(page.decode("utf-8", "replace"))
-        return f.action, f.donnees + list(f.radios.items())
+        return f.trouves
 
 
-def professeur(username, mot_de_passe, visites):
+FETCH = {"X-Requested-With": "fetch"}
+
+
+def professeur(username, mot_de_passe, visites, par_visite=3):
     """A professeur principal during the council: opens the grids of the division the home page
-    links to and saves a pupil's answers (the first open form, a favourable answer where none
-    was given yet), as the grid's "Enregistrer" button does."""
+    links to and saves pupils one after the other as the grid's script does (a fetch per pupil,
+    answered with the pupil's block; favourable where nothing was chosen yet)."""
     accueil = yield from _connexion(username, mot_de_passe)
     grilles = sorted(set(GRILLE.findall(accueil.decode("utf-8", "replace"))))
     for _v in range(visites):
         for grille in grilles:
             page = yield "GET", grille, None, OK, "personnel"
-            action, donnees = _Formulaire.lire(page, "/eleve/")
-            if action:
-                yield "POST", action, donnees, REDIRECT, "personnel"
+            for action, donnees in _Formulaires.lire(page, "/eleve/")[:par_visite]:
+                # 409 is the grid's designed answer when the pupil's dossier changed since the
+                # grid was read (a family of the same school validating meanwhile): not an error.
+                yield "POST", action, donnees, OK + (409,), "personnel", FETCH
     yield "POST", "/compte/deconnexion/", {}, REDIRECT + OK, "personnel"
 
 
@@ -234,14 +242,14 @@ def _travail(args):
         for s in sessions:
             client, etapes, corps = s
             try:
-                methode, chemin, donnees, attendus, nature = etapes.send(corps)
+                methode, chemin, donnees, attendus, nature, *entetes = etapes.send(corps)
             except StopIteration:
                 client.conn.close()
                 s[0], s[1], s[2] = Client(port), nouvelle_session(), None
                 continue
             t0 = time.time()
             try:
-                status, location, s[2] = client.requete(methode, chemin, donnees)
+                status, location, s[2] = client.requete(methode, chemin, donnees, *entetes)
                 ok = status in attendus
             except Exception as exc:  # noqa: BLE001 — counted as an error, never fatal
                 status, ok = repr(exc)[:80], False
