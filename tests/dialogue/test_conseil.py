@@ -107,6 +107,8 @@ def test_R4_grille_et_enregistrement_par_eleve(client, campagne, division, pp):
     assert d1.etat == Etat.INTENTIONS_VALIDEES  # not published yet
     page = client.get(_url(division)).content.decode()
     assert "Saisi par" in page
+    # The count agrees with the number of complete pupils, not with the class's size.
+    assert "1 élève complet sur 3 ; 1 sans saisie de la famille." in page
 
 
 def test_R4_reserve_sans_motif_refuse_sans_rien_enregistrer(client, campagne, division, pp):

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from orientation.accounts import permissions
-from orientation.campagnes.models import ConseilDivision, Phase, Specialite, Voie
+from orientation.campagnes import catalogue
+from orientation.campagnes.models import ConseilDivision, Phase, Voie
 from orientation.etablissements.models import Division
 
 from .. import forms_conseil, regles, workflow
@@ -241,7 +242,7 @@ def _contexte(request, division, campagne, phase, lignes, conseil):
         "nb_sans_saisie": sum(1 for ligne in lignes if ligne.sans_saisie),
         "valeurs_avis": Avis.Valeur.choices,
         "valeurs_reponse": Proposition.Reponse.choices,
-        "specialites": list(Specialite.objects.filter(actif=True)),
+        "specialites": catalogue.actif().specialites,
     }
 
 
@@ -279,7 +280,7 @@ def enregistrer(request, division_pk: int, phase: str, dossier_pk: int):
         raise Http404
     dossier = trouves[0]
     voies = _voies(phase)
-    specialites_ids = set(Specialite.objects.filter(actif=True).values_list("pk", flat=True))
+    specialites_ids = {s.pk for s in catalogue.actif().specialites}
     lecture = forms_conseil.lire(request.POST, phase, dossier.voeux_lus, voies, specialites_ids)
     segment = "provisoire" if phase == Phase.PROVISOIRE else "definitive"
     ancre = f"{reverse('dialogue:conseil', args=[division.pk, segment])}#eleve-{dossier.pk}"
