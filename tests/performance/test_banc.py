@@ -1,0 +1,53 @@
+"""The load bench's professeur journey against the real grid: if the grid's markup changes so
+that the bench can no longer find or post its forms, this fails instead of the bench silently
+measuring a journey without saves (docs/performance.md)."""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from bench.charge import FETCH, GRILLE, _Formulaires
+from orientation.accounts.models import Role
+from orientation.campagnes.models import Phase
+from orientation.dialogue.models import Avis, Voeu
+from tests.factories import CampagneFactory, DivisionFactory, PersonnelFactory, famille
+
+pytestmark = pytest.mark.django_db
+
+
+def test_le_professeur_du_banc_trouve_sa_grille_et_enregistre_un_eleve(client):
+    campagne = CampagneFactory()
+    division = DivisionFactory(etablissement=campagne.etablissement, code="2DE1")
+    pp = PersonnelFactory(
+        etablissement=division.etablissement, role=Role.PROFESSEUR_PRINCIPAL, divisions=[division]
+    ).user
+    dossier, _ = famille(
+        campagne, representants=1, eleve__division=division, intentions_validees=True
+    )
+    voeux = list(Voeu.objects.filter(dossier=dossier, phase=Phase.PROVISOIRE))
+    assert voeux
+    client.force_login(pp)
+
+    accueil = client.get("/").content.decode()
+    grille = reverse("dialogue:conseil", args=[division.pk, "provisoire"])
+    assert grille in GRILLE.findall(accueil)
+
+    formulaires = _Formulaires.lire(client.get(grille).content, "/eleve/")
+    assert len(formulaires) == 1
+    action, donnees = formulaires[0]
+    champs = dict(donnees)
+    for voeu in voeux:  # the first answer of each voeu, none being chosen yet
+        assert champs[f"avis-{voeu.pk}"] == "favorable"
+        assert f"commentaire-{voeu.pk}" in champs
+    assert {"csrfmiddlewaretoken", "version"} <= champs.keys()
+
+    # As the bench's client sends it: (name, value) pairs, a name repeating for ticked boxes.
+    reponse = client.post(
+        action,
+        urlencode(donnees),
+        content_type="application/x-www-form-urlencoded",
+        headers=FETCH,
+    )
+    assert reponse.status_code == 200
+    assert [a.valeur for a in Avis.objects.filter(voeu__in=voeux)] == ["favorable"] * len(voeux)
