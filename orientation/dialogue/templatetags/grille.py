@@ -7,7 +7,7 @@ string per control. The markup is the DSFR's, as the template wrote it.
 """
 
 from django import template
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
 register = template.Library()
@@ -55,3 +55,16 @@ def radios_en_ligne(prefixe, cle, valeurs, choisie):
             for v, lib in valeurs
         ),
     )
+
+
+@register.simple_tag
+def libelle_voeu(voeu):
+    """The voeu as the grid names it: rank, voie, pro option, and its spécialités in small type
+    (prefetched by the grid's query)."""
+    texte = format_html("{}. {}", voeu.rang, voeu.voie.libelle)
+    if voeu.option_pro:
+        texte += format_html(" — {}", voeu.get_option_pro_display())
+    noms = [s.libelle for s in voeu.specialites.all()]
+    if noms:
+        texte += format_html(' <span class="fr-text--sm">({})</span>', ", ".join(noms))
+    return texte
