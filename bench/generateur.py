@@ -322,30 +322,6 @@ def construire(nb_eleves: int, nb_etab: int, seed: int = 2026, out=sys.stdout) -
     return manifeste
 
 
-def reinitialiser() -> None:
-    """Undo what a load run wrote (responses, validations) so that runs are comparable."""
-    from django.db import transaction
-
-    from orientation.dialogue.models import (
-        Accord,
-        Decision,
-        Dossier,
-        Entretien,
-        Etat,
-        ReponseFamille,
-    )
-
-    with transaction.atomic():
-        qs = Dossier.objects.filter(campagne__etablissement__uai__startswith=PREFIXE_UAI)
-        # A family's "j'accepte" may go as far as the decision (both representatives agree):
-        # everything after the published answers goes, or the next run's answer would be refused.
-        for modele in (Decision, Entretien, Accord, ReponseFamille):
-            modele.objects.filter(dossier__in=qs).delete()
-        qs.filter(
-            etat__in=[Etat.REPONSE_FAMILLE, Etat.ENTRETIEN_REQUIS, Etat.ENTRETIEN_TENU, Etat.DECIDE]
-        ).update(etat=Etat.PROPOSITIONS_PUBLIEES)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eleves", type=int, default=50000)

@@ -30,6 +30,10 @@ VAR = Path(__file__).resolve().parent / "var"
 BASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/orientation_bench"
 )
+# Each run works on a fresh copy of the base (CREATE DATABASE … TEMPLATE), dropped afterwards:
+# every run starts from the same data, whatever the previous ones wrote.
+ESSAI_URL = BASE_URL + "_essai"
+SERVEUR_URL = BASE_URL.rsplit("/", 1)[0] + "/postgres"
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -64,14 +68,17 @@ def _cpu_machine() -> float:
 
 
 def _pids_postgres() -> list[int]:
-    from django.db import connection
+    """The server processes of the run's copy of the base (the app's connections)."""
+    import psycopg
 
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
-        )
-        return [r[0] for r in cur.fetchall()]
+    with psycopg.connect(ESSAI_URL, autocommit=True) as c:
+        return [
+            r[0]
+            for r in c.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+        ]
 
 
 class Compteurs:
@@ -139,7 +146,7 @@ def environnement_production(port: int) -> dict:
             "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{port}",
-            "DATABASE_URL": BASE_URL,
+            "DATABASE_URL": ESSAI_URL,
             "ORIENTATION_VAR_DIR": str(VAR / "app"),
             "LOG_LEVEL": "WARNING",
         }
@@ -195,7 +202,7 @@ def preparer_base(eleves: int, etablissements: int) -> dict:
     from bench import generateur
 
     nom = BASE_URL.rsplit("/", 1)[1]
-    with psycopg.connect(BASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:
+    with psycopg.connect(SERVEUR_URL, autocommit=True) as c:
         if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom]).fetchone():
             c.execute(f'CREATE DATABASE "{nom}"')
     from django.core.management import call_command
@@ -205,7 +212,6 @@ def preparer_base(eleves: int, etablissements: int) -> dict:
     manifeste = generateur.manifeste_de_la_base()
     if deja and manifeste.exists():
         print(f"Base de banc d'essai réutilisée : {deja} élèves.")
-        generateur.reinitialiser()
         return json.loads(manifeste.read_text())
     if deja:
         sys.exit("La base de banc d'essai existe sans son manifeste : supprimez orientation_bench.")
@@ -213,6 +219,29 @@ def preparer_base(eleves: int, etablissements: int) -> dict:
     m = generateur.construire(eleves, etablissements)
     print(f"  construite en {m['duree_s']} s")
     return m
+
+
+def copier_base() -> None:
+    """A fresh copy of the built base for this run (PostgreSQL copies it file by file)."""
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()  # a template database must have no other session
+    modele, copie = BASE_URL.rsplit("/", 1)[1], ESSAI_URL.rsplit("/", 1)[1]
+    with psycopg.connect(SERVEUR_URL, autocommit=True) as c:
+        c.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IN (%s, %s)",
+            [modele, copie],
+        )
+        c.execute(f'DROP DATABASE IF EXISTS "{copie}"')
+        c.execute(f'CREATE DATABASE "{copie}" TEMPLATE "{modele}"')
+
+
+def supprimer_copie() -> None:
+    import psycopg
+
+    with psycopg.connect(SERVEUR_URL, autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{ESSAI_URL.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 def statiques(env: dict):
@@ -284,6 +313,9 @@ def main(argv=None):
 
     debut = time.monotonic()
     manifeste = preparer_base(args.eleves, args.etablissements)
+    t0 = time.monotonic()
+    copier_base()
+    print(f"Copie de la base pour cette exécution : {time.monotonic() - t0:.1f} s")
     chef = pages_chef()
     port = _port_libre()
     env = environnement_production(port)
@@ -327,6 +359,7 @@ def main(argv=None):
     finally:
         serveur.terminate()
         serveur.wait(timeout=30)
+        supprimer_copie()
 
     durees = [m[1] for m in mesures]
     nb_err = sum(1 for m in mesures if not m[2])
