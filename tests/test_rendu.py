@@ -84,3 +84,15 @@ def test_le_service_utilise_les_gabarits_aplatis(settings):
     assert settings.FORM_RENDERER == "orientation.rendu.RenduFormulaires"
     gabarit = RenduFormulaires().get_template("django/forms/widgets/select.html")
     assert "orientation/formulaires" in str(gabarit.origin.name)
+
+
+@pytest.mark.parametrize("champ", ["cases", "radios", "riches", "liste", "zone", "accord"])
+def test_widget_seul_meme_balisage(champ):
+    """A widget rendered on its own ({{ form.champ }}: Django's multiple_input.html including the
+    option templates), not through django-dsfr's field group."""
+    donnees = {"cases": ["a"], "radios": "b", "liste": "c", "zone": "<texte>", "accord": "on"}
+    dsfr, projet = (
+        _normal(str(Tous(data=donnees, renderer=rendu)[champ]))
+        for rendu in (DsfrDjangoTemplates(), RenduFormulaires())
+    )
+    assert projet == dsfr and "<" in projet
