@@ -18,7 +18,7 @@ import time
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class Client:
@@ -73,10 +73,9 @@ class Client:
                     self.cookies.pop(nom, None)
                 else:
                     self.cookies[nom] = valeur
-        if b"csrfmiddlewaretoken" in texte:
-            m = CSRF.search(texte.decode("utf-8", "replace"))
-            if m:
-                self.csrf = m.group(1)
+        m = CSRF.search(texte)  # on the bytes: the generator shares the machine's two cores
+        if m:
+            self.csrf = m.group(1).decode()
         return r.status, r.getheader("Location", ""), texte
 
 
@@ -181,7 +180,8 @@ class _Formulaires(HTMLParser):
     @classmethod
     def lire(cls, page: bytes, cible: str) -> list[tuple[str, list]]:
         f = cls(cible)
-        f.feed(page.decode("utf-8", "replace"))
+        debut = page.find(b"<form")  # the layout's head and header hold no form worth parsing
+        f.feed(page[max(debut, 0) :].decode("utf-8", "replace"))
         return f.trouves
 
 
