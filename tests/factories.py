@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from orientation.accounts.models import Role, User
@@ -16,6 +17,7 @@ from orientation.etablissements.models import (
     Personnel,
     Responsable,
 )
+from orientation.pilotage.models import PdfEtablissement
 
 MOT_DE_PASSE = "motdepasse-de-test-1"
 
@@ -341,3 +343,21 @@ def apres_le_conseil(etape: str, campagne=None, *, chef=None, **dossier_kwargs):
         pas[nom]()
     dossier.refresh_from_db()
     return dossier, responsables
+
+
+# The smallest valid ZIP archive (its end-of-directory record alone): stands for the whole school's
+# fiches where a test only needs a file to be there.
+ZIP_VIDE = b"PK\x05\x06" + bytes(18)
+
+
+def pdf_etablissement_pret(campagne, **champs) -> PdfEtablissement:
+    """The school's fiches prepared and ready to download (pilotage/tasks.py's end state)."""
+    pdf = PdfEtablissement(
+        etablissement=campagne.etablissement,
+        campagne=campagne,
+        statut=PdfEtablissement.Statut.PRET,
+        termine_le=timezone.now(),
+        **champs,
+    )
+    pdf.fichier.save("fiches.zip", ContentFile(ZIP_VIDE))  # saves the row too
+    return pdf

@@ -179,12 +179,16 @@ class Monde:
 
     def pdf_etablissement(self, statut: str):
         """The whole school's fiches PDF, asked for by the head, in a state of its build."""
-        from django.core.files.base import ContentFile
         from django.utils import timezone
 
         from orientation.pilotage.models import PdfEtablissement
+        from tests.factories import pdf_etablissement_pret
 
         self.dossier("voeux_valides")
+        if statut == PdfEtablissement.Statut.PRET:
+            return pdf_etablissement_pret(
+                self.campagne, demande_par=self.chef, fiches=2000, pages=2000, taille=12_500_000
+            )
         demande = PdfEtablissement.objects.create(
             etablissement=self.etablissement,
             campagne=self.campagne,
@@ -194,10 +198,6 @@ class Monde:
         if statut == PdfEtablissement.Statut.EN_COURS:
             demande.commence_le = demande.avance_le = timezone.now()
             demande.classes_faites, demande.classes_total = 12, 57
-        elif statut == PdfEtablissement.Statut.PRET:
-            demande.fichier.save("fiches.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=False)
-            demande.termine_le = timezone.now()
-            demande.fiches, demande.pages, demande.taille = 2000, 2000, 12_500_000
         elif statut == PdfEtablissement.Statut.ECHEC:
             demande.termine_le = timezone.now()
             demande.erreur = "La préparation du PDF a échoué. Demandez-le à nouveau."

@@ -15,6 +15,7 @@ from tests.factories import (
     DossierFactory,
     PersonnelFactory,
     famille,
+    pdf_etablissement_pret,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,26 +57,13 @@ def test_parcours_du_chef_d_etablissement(page, request):
 
 
 def test_tableau_sur_telephone(phone, request):
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
-
-    from orientation.pilotage.models import PdfEtablissement
 
     campagne, _dossier, chef = _ecole()
     # Two pages of families and a whole-school PDF ready: the pagination and the download link
     # fit on a phone too.
     for _i in range(52):
         DossierFactory(campagne=campagne, eleve__division=campagne.etablissement.divisions.get())
-    pret = PdfEtablissement.objects.create(
-        etablissement=campagne.etablissement,
-        campagne=campagne,
-        statut=PdfEtablissement.Statut.PRET,
-        termine_le=timezone.now(),
-        fiches=2000,
-        pages=2000,
-        taille=13_000_000,
-    )
-    pret.fichier.save("fiches.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    pdf_etablissement_pret(campagne, fiches=2000, pages=2000, taille=13_000_000)
     connecter(phone, chef)
     phone.goto(f"/pilotage/{campagne.etablissement.uai}/")
     no_horizontal_scroll(phone)

@@ -23,6 +23,7 @@ from tests.factories import (
     DossierFactory,
     PersonnelFactory,
     famille,
+    pdf_etablissement_pret,
 )
 from tests.test_pdf_accessibles import verifier_pdf_balise
 
@@ -203,13 +204,7 @@ def test_aucune_fiche_a_imprimer(client):
 
 def test_qui_peut_demander_et_telecharger(client, ecole):
     campagne, dossiers = ecole
-    demande = PdfEtablissement.objects.create(
-        etablissement=campagne.etablissement,
-        campagne=campagne,
-        statut=Statut.PRET,
-        termine_le=timezone.now(),
-    )
-    demande.fichier.save("fiches.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    demande = pdf_etablissement_pret(campagne)
     demander, telecharger, tableau = _urls(campagne, demande)
     division = dossiers[0].eleve.division
     autre = CampagneFactory()

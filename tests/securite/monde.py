@@ -3,12 +3,8 @@ second school with its own family, and every kind of staff."""
 
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
-from django.utils import timezone
-
 from orientation.accounts.models import Role
 from orientation.notifications.models import Notification
-from orientation.pilotage.models import PdfEtablissement
 from tests.factories import (
     CampagneFactory,
     ConseilDivisionFactory,
@@ -17,6 +13,7 @@ from tests.factories import (
     PersonnelFactory,
     UserFactory,
     famille,
+    pdf_etablissement_pret,
 )
 
 
@@ -67,17 +64,9 @@ def construire_monde(**etat) -> Monde:
         corps_html="<p>…</p>",
         statut=Notification.Statut.ECHEC,
     )
-    pdf_etablissement = PdfEtablissement.objects.create(
-        etablissement=ecole,
-        campagne=campagne,
-        demande_par=chef.user,
-        statut=PdfEtablissement.Statut.PRET,
-        termine_le=timezone.now(),
-        fiches=2,
-        pages=2,
-        taille=9,
+    pdf_etablissement = pdf_etablissement_pret(
+        campagne, demande_par=chef.user, fiches=2, pages=2, taille=9
     )
-    pdf_etablissement.fichier.save("fiches.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
     monde = Monde(
         ecole=ecole,
         autre_ecole=autre_ecole,
