@@ -5,9 +5,10 @@ the input it includes, then the attributes the input includes): a row of the fam
 (three selects, thirteen specialty checkboxes) rendered ≈ 60 templates and cost ≈ 8 ms. The
 templates in orientation/formulaires/ write the same markup with the option, input and attributes
 inline (tests/test_rendu.py compares both renderers' output for every widget the service uses);
-every other template still comes from django-dsfr, then Django. The attributes of each input
-and option are written by the `attributs` filter (a built-in of the form templates), not by a loop
-of template tags: the loop was half of what remained.
+every other template still comes from django-dsfr, then Django. The input, the attributes and the
+checkbox or radio option are written once, by the filters below (built-ins of the form templates),
+for the option templates and the field snippet alike: a loop of template tags per attribute was
+half of what remained after the flattening.
 """
 
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import dsfr
 from django import forms, template
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from dsfr.forms import DsfrDjangoTemplates
 
@@ -37,6 +38,49 @@ def attributs(attrs: dict) -> SafeString:
             if valeur is not False
         )
     )
+
+
+@register.filter
+def entree(widget: dict) -> SafeString:
+    """Django's django/forms/widgets/input.html: the `<input>` of a widget or of an option."""
+    valeur = widget["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        widget["type"],
+        widget["name"],
+        "" if valeur is None else format_html(' value="{}"', str(valeur)),
+        attributs(widget["attrs"]),
+    )
+
+
+@register.filter
+def option(widget: dict, genre: str) -> SafeString:
+    """One checkbox (`genre` "case") or radio ("radio") option as django-dsfr writes it: the
+    input, its label — with its hint when the choice's label is a {label, help_text} dict — in the
+    DSFR group (always for a radio, when django-dsfr marked the widget for a checkbox)."""
+    libelle, ident = widget["label"], widget["attrs"].get("id")
+    if isinstance(libelle, dict) and libelle.get("label"):
+        libelle = format_html(
+            '{}<span class="fr-hint-text" id="{}_helptext">{}</span>',
+            libelle["label"],
+            ident,
+            libelle.get("help_text", ""),
+        )
+    etiquette = (
+        format_html(
+            '<label class="fr-label"{}>{}</label>',
+            format_html(' for="{}"', ident) if ident else "",
+            libelle,
+        )
+        if widget.get("wrap_label", True)  # a subwidget's data: BoundWidget.tag() wraps
+        else ""
+    )
+    html = entree(widget) + etiquette
+    if genre == "radio":
+        return format_html('<div class="fr-radio-group">{}</div>', html)
+    if widget["attrs"].get("dsfr") == "dsfr":
+        return format_html('<div class="fr-checkbox-group">{}</div>', html)
+    return html
 
 
 class RenduFormulaires(DsfrDjangoTemplates):

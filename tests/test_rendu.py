@@ -39,9 +39,11 @@ class Tous(DsfrBaseForm):
         label="Spécialités", choices=CHOIX, widget=forms.CheckboxSelectMultiple
     )
     radios = forms.ChoiceField(label="Réponse", choices=CHOIX, widget=forms.RadioSelect)
-    riches = forms.ChoiceField(
-        label="Avec aide",
-        choices=[("x", {"label": "Oui", "help_text": "Et c'est <définitif>"}), ("y", "Non")],
+    # Radios in groups (a mapping of choices is a group since Django 5); the hint labels are
+    # tested on the option templates themselves, below.
+    radios_groupes = forms.ChoiceField(
+        label="Groupés",
+        choices=[("Oui", {"x": "Oui <vraiment>", "y": "Oui mais"}), ("n", "Non")],
         widget=forms.RadioSelect,
         required=False,
     )
@@ -65,8 +67,8 @@ def _rendus(**kwargs):
     "donnees",
     [
         None,
-        {"texte": "", "liste": "z", "cases": ["z"], "riches": "q"},
-        {"texte": "Ok", "cases": ["a", "c"], "radios": "b", "riches": "x"},
+        {"texte": "", "liste": "z", "cases": ["z"], "radios_groupes": "q"},
+        {"texte": "Ok", "cases": ["a", "c"], "radios": "b", "radios_groupes": "x"},
         {"texte": "Ok", "date": "2027-05-01", "liste": "b", "groupes": "c", "cases": ["b"]},
     ],
     ids=["vierge", "erreurs", "coches", "rempli"],
@@ -86,7 +88,7 @@ def test_le_service_utilise_les_gabarits_aplatis(settings):
     assert "orientation/formulaires" in str(gabarit.origin.name)
 
 
-@pytest.mark.parametrize("champ", ["cases", "radios", "riches", "liste", "zone", "accord"])
+@pytest.mark.parametrize("champ", ["cases", "radios", "radios_groupes", "liste", "zone", "accord"])
 def test_widget_seul_meme_balisage(champ):
     """A widget rendered on its own ({{ form.champ }}: Django's multiple_input.html including the
     option templates), not through django-dsfr's field group."""
@@ -96,3 +98,27 @@ def test_widget_seul_meme_balisage(champ):
         for rendu in (DsfrDjangoTemplates(), RenduFormulaires())
     )
     assert projet == dsfr and "<" in projet
+
+
+@pytest.mark.parametrize(
+    "gabarit",
+    ["django/forms/widgets/radio_option.html", "django/forms/widgets/checkbox_option.html"],
+)
+@pytest.mark.parametrize("coche", [True, False])
+def test_option_avec_aide_meme_balisage(gabarit, coche):
+    """An option whose label carries a hint ({label, help_text}, as django-dsfr's extended choices
+    give it), rendered by each renderer's option template."""
+    widget = {
+        "name": "choix",
+        "value": "x",
+        "type": "radio" if "radio" in gabarit else "checkbox",
+        "label": {"label": "Oui <vraiment>", "help_text": "Définitif & irrévocable"},
+        "attrs": {"id": "id_choix_0", "dsfr": "dsfr", "checked": coche},
+        "wrap_label": True,
+    }
+    dsfr, projet = (
+        _normal(rendu.render(gabarit, {"widget": widget}))
+        for rendu in (DsfrDjangoTemplates(), RenduFormulaires())
+    )
+    assert 'class="fr-hint-text" id="id_choix_0_helptext"' in projet
+    assert projet == dsfr

@@ -10,6 +10,7 @@ class CampagnesConfig(AppConfig):
         from orientation.campagnes import catalogue
         from orientation.campagnes.models import Specialite, Voie
 
+        # A voie or spécialité saved or deleted through the ORM: this process reads it again.
         for modele in (Voie, Specialite):
-            post_save.connect(catalogue.oublier, sender=modele, dispatch_uid=f"oublier-{modele}")
-            post_delete.connect(catalogue.oublier, sender=modele, dispatch_uid=f"oublier-{modele}-")
+            for signal in (post_save, post_delete):
+                signal.connect(catalogue.oublier, sender=modele, weak=False)

@@ -59,11 +59,9 @@ def radios_en_ligne(prefixe, cle, valeurs, choisie):
 
 @register.simple_tag
 def libelle_voeu(voeu):
-    """The voeu as the grid names it: rank, voie, pro option, and its spécialités in small type
-    (prefetched by the grid's query)."""
-    texte = format_html("{}. {}", voeu.rang, voeu.voie.libelle)
-    if voeu.option_pro:
-        texte += format_html(" — {}", voeu.get_option_pro_display())
+    """The voeu as the grid names it: rank, then the voie and pro option as Voeu.libeller words
+    them, then its spécialités in small type (prefetched by the grid's query)."""
+    texte = format_html("{}. {}", voeu.rang, voeu.libeller(voeu.voie.libelle, []))
     noms = [s.libelle for s in voeu.specialites.all()]
     if noms:
         texte += format_html(' <span class="fr-text--sm">({})</span>', ", ".join(noms))
