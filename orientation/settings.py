@@ -177,6 +177,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/verrouille.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# Successful logins and logouts go to the security log (accounts/journal.py, kept one year by
+# the host's rotation). Axes's own copy, a table row with address and browser per login with no
+# purge, is not kept: a second unbounded store of personal data, and two writes per session.
+# Failed attempts, which the lockout counts, are still recorded.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Security headers (ANSSI, Django's deployment checklist).
 SECURE_CONTENT_TYPE_NOSNIFF = True

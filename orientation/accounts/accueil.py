@@ -168,11 +168,8 @@ def enfants(user) -> list[Enfant]:
     """R2: the pupils of whom the user is a legal representative (niveau 1), or the user
     themself as a pupil. Four queries whatever the number of children."""
     eleves = (
-        Eleve.objects.filter(
-            Q(liens__responsable__user=user, liens__niveau=1) | Q(user=user),
-            date_sortie__isnull=True,
-        )
-        .distinct()
+        permissions.eleves_de_la_famille(user)
+        .filter(date_sortie__isnull=True)
         .select_related("etablissement", "division")
         .prefetch_related(
             Prefetch("dossiers", to_attr="dossiers_lus"),

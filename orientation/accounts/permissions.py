@@ -93,18 +93,29 @@ def dossiers_visibles(qs: QuerySet, user) -> QuerySet:
     return qs.filter(condition)
 
 
+def liens_legaux(user) -> QuerySet:
+    """R2: the links making the user a legal representative (niveau 1) of a pupil."""
+    from orientation.etablissements.models import Lien
+
+    return Lien.objects.filter(responsable__user=user, niveau=1)
+
+
+def eleves_de_la_famille(user) -> QuerySet:
+    """R2: the pupils of whom the user is a legal representative, or the user themself as a
+    pupil, in one query: the links' pupils and the user's own pupil row as one subquery (an OR
+    across a join over the links made PostgreSQL scan every pupil)."""
+    from orientation.etablissements.models import Eleve
+
+    soi = Eleve.objects.filter(user=user).values("pk")
+    return Eleve.objects.filter(pk__in=liens_legaux(user).values("eleve_id").union(soi, all=True))
+
+
 def _liens_legaux(user) -> tuple[frozenset[int], frozenset[int]]:
     """The pupils the user is a legal representative of, and the user's Responsable rows holding
     those links: one query, once per request object."""
     cached = getattr(user, "_liens_legaux_cache", None)
     if cached is None:
-        from orientation.etablissements.models import Lien
-
-        paires = list(
-            Lien.objects.filter(responsable__user=user, niveau=1).values_list(
-                "eleve_id", "responsable_id"
-            )
-        )
+        paires = list(liens_legaux(user).values_list("eleve_id", "responsable_id"))
         cached = (frozenset(e for e, _r in paires), frozenset(r for _e, r in paires))
         user._liens_legaux_cache = cached
     return cached

@@ -139,6 +139,26 @@ def test_journal_d_authentification_sans_secret(client, caplog):
     assert client.session.session_key is None or client.session.session_key not in tout
 
 
+def test_connexions_reussies_dans_le_journal_seulement(client, settings, caplog):
+    """A login and a logout are in the security log; axes keeps no second copy of them (address,
+    browser) in its table, while the failures the lockout counts are still recorded."""
+    from axes.models import AccessAttempt, AccessLog
+
+    settings.AXES_ENABLED = True
+    user = UserFactory()
+    caplog.set_level(logging.INFO, logger="orientation.audit")
+    _connecter(client, user.username, "MotDePasseFaux-123")
+    assert AccessAttempt.objects.filter(username=user.username).count() == 1
+    _connecter(client, user.username)
+    client.post(reverse("accounts:logout"))
+    assert [x["evenement"] for x in _lignes(caplog)] == [
+        "connexion_echec",
+        "connexion",
+        "deconnexion",
+    ]
+    assert not AccessLog.objects.exists()
+
+
 def test_acces_refuse_a_un_dossier_journalise(client, caplog):
     from tests.factories import famille
 
