@@ -1,8 +1,23 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from orientation.requetes import RequeteFigee
 
-class EmailOrUsernameBackend(ModelBackend):
+_COMPTE = RequeteFigee(lambda pk: get_user_model()._default_manager.filter(pk=pk))
+
+
+class CompteDeLaSession(ModelBackend):
+    """Reloads the session's account on each request as ModelBackend does, by a query compiled
+    once per process (orientation/requetes.py)."""
+
+    def get_user(self, user_id):
+        comptes = _COMPTE.objets(get_user_model()._meta.pk.to_python(user_id))
+        if comptes and self.user_can_authenticate(comptes[0]):
+            return comptes[0]
+        return None
+
+
+class EmailOrUsernameBackend(CompteDeLaSession):
     """Log in with the identifier printed on the activation letter, or with the e-mail address."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):

@@ -6,6 +6,8 @@ scoped with them, so that somebody else's dossier is a 404, never a leak.
 
 from django.db.models import Q, QuerySet
 
+from orientation.requetes import RequeteFigee
+
 from .models import Role
 
 DIRECTION = (Role.CHEF_ETABLISSEMENT, Role.ADJOINT)
@@ -93,11 +95,17 @@ def dossiers_visibles(qs: QuerySet, user) -> QuerySet:
     return qs.filter(condition)
 
 
-def liens_legaux(user) -> QuerySet:
+def liens_legaux(user, niveau=1) -> QuerySet:
     """R2: the links making the user a legal representative (niveau 1) of a pupil."""
     from orientation.etablissements.models import Lien
 
-    return Lien.objects.filter(responsable__user=user, niveau=1)
+    return Lien.objects.filter(responsable__user=user).filter(niveau=niveau)
+
+
+# Read on nearly every request: compiled once per process (orientation/requetes.py).
+_LIENS_LEGAUX = RequeteFigee(
+    lambda user_id, niveau: liens_legaux(user_id, niveau).values_list("eleve_id", "responsable_id")
+)
 
 
 def eleves_de_la_famille(user) -> QuerySet:
@@ -115,7 +123,7 @@ def _liens_legaux(user) -> tuple[frozenset[int], frozenset[int]]:
     those links: one query, once per request object."""
     cached = getattr(user, "_liens_legaux_cache", None)
     if cached is None:
-        paires = list(liens_legaux(user).values_list("eleve_id", "responsable_id"))
+        paires = _LIENS_LEGAUX.lignes(user.pk, 1)
         cached = (frozenset(e for e, _r in paires), frozenset(r for _e, r in paires))
         user._liens_legaux_cache = cached
     return cached

@@ -1,7 +1,7 @@
-from django.contrib.auth.backends import ModelBackend
+from orientation.accounts.backends import CompteDeLaSession
 
 
-class IdentiteFedereeBackend(ModelBackend):
+class IdentiteFedereeBackend(CompteDeLaSession):
     """Keeps sessions opened by a federated login valid: the provider authenticated the person,
     `liaison` found the account, and this backend only reloads it on each request. It never
     authenticates anybody by itself."""
