@@ -6,6 +6,7 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
@@ -30,7 +31,20 @@ CHAMPS_COMPTE = ("username", "first_name", "last_name", "email", "date_joined", 
 
 
 def _objets(qs):
-    return serializers.serialize("python", qs)
+    # The serializer reads a many-to-many field from a prefetched relation when there is one,
+    # else with one query per row: one query per field, in the serializer's own order (the
+    # related model's ordering, then pk), so the export stays the same.
+    prefetches = [
+        Prefetch(
+            champ.name,
+            queryset=champ.related_model._default_manager.order_by(
+                *champ.related_model._meta.ordering, "pk"
+            ),
+        )
+        for champ in qs.model._meta.many_to_many
+        if champ.remote_field.through._meta.auto_created
+    ]
+    return serializers.serialize("python", qs.prefetch_related(*prefetches))
 
 
 def donnees_de(user) -> dict:
