@@ -4,7 +4,7 @@ Views and workflow transitions call these predicates; every object lookup goes t
 scoped with them, so that somebody else's dossier is a 404, never a leak.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from orientation.requetes import RequeteFigee
 
@@ -14,15 +14,27 @@ DIRECTION = (Role.CHEF_ETABLISSEMENT, Role.ADJOINT)
 STAFF_ROLES = (*DIRECTION, Role.SECRETARIAT, Role.PROFESSEUR_PRINCIPAL)
 
 
+def _postes_lus():
+    from orientation.etablissements.models import Personnel
+
+    return Personnel.objects.select_related("etablissement").prefetch_related("divisions")
+
+
 def _postes(user):
     """The user's staff positions, fetched once per request object."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_postes_cache", None)
     if cached is None:
-        cached = list(user.postes.select_related("etablissement").prefetch_related("divisions"))
+        cached = list(_postes_lus().filter(user=user))
         user._postes_cache = cached
     return cached
+
+
+def postes_des_comptes(chemin: str) -> Prefetch:
+    """A prefetch of the staff positions of the accounts at `chemin` (e.g. "acteur" on events),
+    kept where the predicates below read them: one query for many accounts, not one each."""
+    return Prefetch(f"{chemin}__postes", queryset=_postes_lus(), to_attr="_postes_cache")
 
 
 def etablissements_ids(user, roles=STAFF_ROLES) -> set[int]:

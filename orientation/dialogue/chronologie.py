@@ -6,13 +6,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from orientation.accounts import permissions
 from orientation.campagnes.models import Voie
-from orientation.etablissements.models import Personnel
 
 from .models import Dossier, Evenement
 
@@ -94,14 +92,11 @@ def _precision_action(action: str, d: dict, libelles: dict[str, str]) -> str:
 
 
 def etapes(dossier: Dossier, *, pour_famille: bool) -> list[Etape]:
-    # Each actor's staff positions in one query for the whole timeline, where
-    # permissions.est_personnel() reads them (its per-user cache, filled as permissions._postes
-    # fills it), rather than one query per event.
-    postes = Personnel.objects.select_related("etablissement").prefetch_related("divisions")
+    # The actors' staff positions in one query for the whole timeline (est_personnel() below).
     qs = (
         Evenement.objects.filter(dossier=dossier)
         .select_related("acteur")
-        .prefetch_related(Prefetch("acteur__postes", queryset=postes, to_attr="_postes_cache"))
+        .prefetch_related(permissions.postes_des_comptes("acteur"))
         .order_by("quand", "pk")
     )
     etablissement_id = dossier.campagne.etablissement_id
