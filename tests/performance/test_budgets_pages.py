@@ -342,13 +342,21 @@ def _monde(page: Page):
     return monde, nouvelle_famille
 
 
+def _lire(reponse):
+    """A file answer (FileResponse) read to its end, where the test client closes it as a server
+    would. Not response.close(): that sends request_finished, whose close_old_connections closes
+    the database connection in the middle of the test's transaction (PostgreSQL)."""
+    if reponse.streaming:
+        b"".join(reponse.streaming_content)
+
+
 def _requetes(client, url, statut) -> int:
     """The queries of a page read again: the session's activity stamp is written at most once a
     minute (accounts/middleware.py), so the first visit is not the steady state."""
-    client.get(url).close()
+    _lire(client.get(url))
     with CaptureQueriesContext(connection) as ctx:
         reponse = client.get(url)
-    reponse.close()  # a file answer (FileResponse) holds its file open
+    _lire(reponse)
     assert reponse.status_code == statut, f"{url} : {reponse.status_code} au lieu de {statut}"
     return len(ctx.captured_queries)
 
