@@ -19,7 +19,8 @@ import datetime
 import threading
 
 from django.db import connections
-from django.db.models.query import ModelIterable
+from django.db.models import prefetch_related_objects
+from django.db.models.query import ModelIterable, get_related_populators
 
 
 def _adapter(connection, valeur):
@@ -33,7 +34,7 @@ def _adapter(connection, valeur):
 class RequeteFigee:
     def __init__(self, fabrique):
         self.fabrique = fabrique
-        self._compilee = None  # (alias, sql, model or None, field names, converters)
+        self._compilee = None  # (alias, sql, how to build objects or None, converters)
         self._verrou = threading.Lock()
 
     def _compiler(self, parametres):
@@ -52,39 +53,58 @@ class RequeteFigee:
             (position, convs, expression)
             for position, (convs, expression) in compiler.get_converters(colonnes).items()
         ]
-        modele = noms = None
+        objets = None
         if qs._iterable_class is ModelIterable:
+            # As ModelIterable builds them: the model's columns first, then those of the
+            # select_related() models, each placed by the ORM's own RelatedPopulator.
             info = compiler.klass_info
-            if info.get("related_klass_infos") or len(info["select_fields"]) != len(colonnes):
-                raise ValueError("RequeteFigee : objets d'une seule table, sans annotation")
-            modele, noms = qs.model, [colonne.target.attname for colonne in colonnes]
-        return qs.db, sql, modele, noms, convertisseurs
+            champs = info["select_fields"]
+            if compiler.annotation_col_map or champs != list(range(len(champs))):
+                raise ValueError("RequeteFigee : des objets sans annotation")
+            objets = (
+                qs.model,
+                [colonne.target.attname for colonne in colonnes[: len(champs)]],
+                get_related_populators(info, compiler.select, qs.db, qs._fetch_mode),
+                qs._fetch_mode,
+                qs._prefetch_related_lookups,
+            )
+        return qs.db, sql, objets, convertisseurs
 
     def _lignes(self, parametres):
         if self._compilee is None:
             with self._verrou:
                 if self._compilee is None:
                     self._compilee = self._compiler(parametres)
-        alias, sql, modele, noms, convertisseurs = self._compilee
+        alias, sql, objets, convertisseurs = self._compilee
         connection = connections[alias]
         with connection.cursor() as curseur:
             curseur.execute(sql, [_adapter(connection, p) for p in parametres])
             lignes = curseur.fetchall()
         if convertisseurs:
             lignes = [_convertir(list(ligne), convertisseurs, connection) for ligne in lignes]
-        return alias, modele, noms, lignes
+        return alias, objets, lignes
 
     def objets(self, *parametres) -> list:
-        """The model instances the queryset would give (one table, no annotation)."""
-        alias, modele, noms, lignes = self._lignes(parametres)
-        if modele is None:
+        """The model instances the queryset would give, with their select_related() objects and
+        its prefetch_related() lookups (run as the queryset runs them, when there are objects)."""
+        alias, objets, lignes = self._lignes(parametres)
+        if objets is None:
             raise TypeError("RequeteFigee.objets : la requête ne donne pas des objets")
-        return [modele.from_db(alias, noms, ligne) for ligne in lignes]
+        modele, noms, liees, fetch_mode, prefetches = objets
+        resultat = []
+        for ligne in lignes:
+            objet = modele.from_db(alias, noms, ligne[: len(noms)], fetch_mode=fetch_mode)
+            for populateur in liees:
+                populateur.populate(ligne, objet)
+            resultat.append(objet)
+        if prefetches and resultat:
+            prefetch_related_objects(resultat, *prefetches)
+        return resultat
 
     def lignes(self, *parametres) -> list[tuple]:
         """The rows of a `values_list()` queryset."""
-        _alias, modele, _noms, lignes = self._lignes(parametres)
-        if modele is not None:
+        _alias, objets, lignes = self._lignes(parametres)
+        if objets is not None:
             raise TypeError("RequeteFigee.lignes : la requête donne des objets, voir objets()")
         return [tuple(ligne) for ligne in lignes]
 

@@ -6,14 +6,15 @@ import datetime
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from orientation.accounts.models import User
-from orientation.etablissements.models import Eleve
+from orientation.etablissements.models import Personnel
 from orientation.requetes import RequeteFigee
-from tests.factories import UserFactory
+from tests.factories import DivisionFactory, PersonnelFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +72,42 @@ def test_forme_qui_depend_des_valeurs_refusee(fabrique, en_liste):
         RequeteFigee(fabrique).objets([compte.pk] if en_liste else compte.pk)
 
 
-def test_objets_d_une_seule_table():
-    eleve_requete = RequeteFigee(lambda pk: Eleve.objects.filter(pk=pk).select_related("division"))
-    with pytest.raises(ValueError, match="une seule table"):
-        eleve_requete.objets(1)
+def test_objets_avec_select_related_sans_requete_de_plus():
+    postes = [PersonnelFactory(), PersonnelFactory()]
+    requete = RequeteFigee(
+        lambda user_id: Personnel.objects.filter(user=user_id).select_related(
+            "etablissement", "user"
+        )
+    )
+    for poste in postes + postes:
+        with CaptureQueriesContext(connection) as requetes:
+            (lu,) = requete.objets(poste.user_id)
+            assert lu.etablissement.uai == poste.etablissement.uai
+            assert lu.user.username == poste.user.username
+        assert len(requetes) == 1
+        assert lu == poste and lu.etablissement == poste.etablissement and lu.role == poste.role
+
+
+def test_prefetch_related_de_la_requete_quand_il_y_a_des_objets():
+    poste = PersonnelFactory(divisions=[DivisionFactory(), DivisionFactory()])
+    sans_poste = UserFactory()
+    requete = RequeteFigee(
+        lambda user_id: Personnel.objects.filter(user=user_id).prefetch_related("divisions")
+    )
+    attendues = {d.pk for d in poste.divisions.all()}
+    with CaptureQueriesContext(connection) as requetes:
+        (lu,) = requete.objets(poste.user_id)
+        assert {d.pk for d in lu.divisions.all()} == attendues
+    assert len(requetes) == 2
+    with CaptureQueriesContext(connection) as requetes:
+        assert requete.objets(sans_poste.pk) == []
+    assert len(requetes) == 1
+
+
+def test_annotations_et_mauvais_usage_refuses():
+    annotee = RequeteFigee(lambda pk: User.objects.filter(pk=pk).annotate(n=Count("postes")))
+    with pytest.raises(ValueError, match="annotation"):
+        annotee.objets(1)
     with pytest.raises(TypeError):
         RequeteFigee(lambda pk: User.objects.filter(pk=pk).values_list("pk")).objets(1)
     with pytest.raises(TypeError):

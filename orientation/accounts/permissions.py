@@ -20,13 +20,18 @@ def _postes_lus():
     return Personnel.objects.select_related("etablissement").prefetch_related("divisions")
 
 
+# Read on every staff check, most often to find that a family has none: compiled once per
+# process (orientation/requetes.py); the divisions are prefetched only when there are positions.
+_POSTES = RequeteFigee(lambda user_id: _postes_lus().filter(user=user_id))
+
+
 def _postes(user):
     """The user's staff positions, fetched once per request object."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_postes_cache", None)
     if cached is None:
-        cached = list(_postes_lus().filter(user=user))
+        cached = _POSTES.objets(user.pk)
         user._postes_cache = cached
     return cached
 
