@@ -130,3 +130,37 @@ def test_compte_desactive_deconnecte_a_la_requete_suivante(client):
     User.objects.filter(pk=compte.pk).update(is_active=False)
     reponse = client.get(reverse("accounts:profil"))
     assert reponse.status_code == 302 and "/compte/connexion/" in reponse["Location"]
+
+
+def test_dossier_visible_donne_les_dossiers_de_dossiers_visibles():
+    """R2 written twice in accounts/permissions.py (the children's ids for lists, a subquery for
+    one family dossier): both answer the same for every role of the security tests' world, a
+    family of two children and a mere contact (niveau 3) included."""
+    from orientation.accounts import permissions
+    from orientation.dialogue.models import Dossier
+    from tests.factories import LienFactory, famille
+    from tests.securite.monde import construire_monde
+
+    monde = construire_monde(propositions_publiees=True)
+    representant = monde.utilisateurs["representant"]
+    frere, _ = famille(monde.dossier.campagne)
+    LienFactory(eleve=frere.eleve, responsable=representant.responsables.first(), niveau=1)
+    contact = LienFactory(eleve=monde.dossier.eleve, niveau=3).responsable.user
+    comptes = [u for u in monde.utilisateurs.values() if u is not None] + [contact]
+    for compte in comptes:
+        compte = User.objects.get(pk=compte.pk)  # no per-request cache carried over
+        attendus = set(
+            permissions.dossiers_visibles(Dossier.objects.all(), compte).values_list(
+                "pk", flat=True
+            )
+        )
+        lus = {
+            d.pk
+            for d in Dossier.objects.all()
+            if permissions.dossier_visible(compte, d.pk, "eleve") is not None
+        }
+        assert lus == attendus, compte
+    representant = User.objects.get(pk=representant.pk)
+    assert len(permissions.dossiers_visibles(Dossier.objects.all(), representant)) == 2
+    assert permissions.dossier_visible(representant, frere.pk, "eleve").eleve == frere.eleve
+    assert permissions.dossier_visible(User.objects.get(pk=contact.pk), monde.dossier.pk) is None

@@ -112,6 +112,47 @@ def dossiers_visibles(qs: QuerySet, user) -> QuerySet:
     return qs.filter(condition)
 
 
+def dossier_visible(user, pk: int, *liees: str):
+    """R2: the dossier `pk` with its select_related() `liees` if `user` may read it, else None.
+
+    For a family (no staff position: most requests), the condition of dossiers_visibles() with
+    the children as a subquery on the legal links instead of their ids: one shape of query
+    whatever their number, compiled once per process for each `liees` (orientation/requetes.py).
+    tests/test_requetes_figees.py checks that both give the same dossiers."""
+    from orientation.dialogue.models import Dossier
+
+    if user.is_authenticated and not user.is_superuser and not _postes(user):
+        requete = _DOSSIER_DE_FAMILLE.get(liees)
+        if requete is None:
+            requete = _DOSSIER_DE_FAMILLE.setdefault(
+                liees,
+                RequeteFigee(
+                    lambda user_id, niveau, soi, pk: (
+                        Dossier.objects.select_related(*liees)
+                        .filter(
+                            Q(eleve_id__in=liens_legaux(user_id, niveau).values("eleve_id"))
+                            | Q(eleve__user=soi)
+                        )
+                        .filter(pk=pk)
+                    )
+                ),
+            )
+        # The SQL's own parameters, in order: the account twice (its links, the pupil themself).
+        trouves = requete.objets(user.pk, 1, user.pk, pk)
+    else:
+        trouves = list(
+            dossiers_visibles(Dossier.objects.select_related(*liees), user).filter(pk=pk)
+        )
+    return trouves[0] if trouves else None
+
+
+_DOSSIER_DE_FAMILLE: dict[tuple, RequeteFigee] = {}
+
+
+def _avec(manager, liees) -> QuerySet:
+    return manager.select_related(*liees) if liees else manager.all()
+
+
 def liens_legaux(user, niveau=1) -> QuerySet:
     """R2: the links making the user a legal representative (niveau 1) of a pupil."""
     from orientation.etablissements.models import Lien

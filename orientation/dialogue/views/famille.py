@@ -2,8 +2,9 @@
 the wish form (R8–R12), the récapitulatif of a validated list (R12), the acknowledgement of the
 provisional avis (R5, R6).
 
-Every lookup goes through `Dossier.objects.for_user()`: another family's dossier is a 404. Only the
-legal representatives (or the adult pupil) act; the pupil and the other representative read.
+Every lookup goes through `permissions.dossier_visible()` (R2): another family's dossier is a 404.
+Only the legal representatives (or the adult pupil) act; the pupil and the other representative
+read.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,15 +40,10 @@ def _ip(request):
 
 def _dossier(request, pk: int) -> Dossier:
     """R2: the user's own child (or themself); staff use their own pages."""
-    dossier = get_object_or_404(
-        Dossier.objects.for_user(request.user).select_related(
-            "campagne__etablissement",
-            "eleve__division",
-            "avis_accuse_par",
-        ),
-        pk=pk,
+    dossier = permissions.dossier_visible(
+        request.user, pk, "campagne__etablissement", "eleve__division", "avis_accuse_par"
     )
-    if not (
+    if dossier is None or not (
         permissions.est_representant_legal(request.user, dossier.eleve)
         or dossier.eleve.user_id == request.user.pk
     ):

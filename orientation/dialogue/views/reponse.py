@@ -1,8 +1,8 @@
 """The family after the council: the response (R17, R18), the other representative's agreement
 (R19), the outcome (R21, R22) and what concerns them in the dossier's timeline.
 
-The lookup goes through `Dossier.objects.for_user()` and `agit_pour_la_famille`: another family's
-dossier and the staff get a 404 (the staff have their own pages, views/direction.py).
+The lookup goes through `permissions.dossier_visible()` (R2) and `agit_pour_la_famille`: another
+family's dossier and the staff get a 404 (the staff have their own pages, views/direction.py).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -27,13 +27,10 @@ def _ip(request):
 
 
 def _dossier(request, pk: int) -> Dossier:
-    dossier = get_object_or_404(
-        Dossier.objects.for_user(request.user).select_related(
-            "campagne__etablissement", "eleve", "titulaire_demandes"
-        ),
-        pk=pk,
+    dossier = permissions.dossier_visible(
+        request.user, pk, "campagne__etablissement", "eleve", "titulaire_demandes"
     )
-    if not permissions.agit_pour_la_famille(request.user, dossier.eleve):
+    if dossier is None or not permissions.agit_pour_la_famille(request.user, dossier.eleve):
         raise Http404
     return dossier
 
