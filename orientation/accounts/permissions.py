@@ -128,7 +128,7 @@ def dossier_visible(user, pk: int, *liees: str):
                 liees,
                 RequeteFigee(
                     lambda user_id, niveau, soi, pk: (
-                        Dossier.objects.select_related(*liees)
+                        _avec(Dossier.objects, liees)
                         .filter(
                             Q(eleve_id__in=liens_legaux(user_id, niveau).values("eleve_id"))
                             | Q(eleve__user=soi)
