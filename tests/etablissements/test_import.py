@@ -390,3 +390,35 @@ def test_les_requetes_d_un_import_ne_croissent_pas_avec_l_etablissement(tmp_path
         requetes.append(len(ctx.captured_queries))
     assert User.objects.count() > 6 * 30
     assert requetes[0] == requetes[1]
+
+
+def test_reimport_apres_changements_en_plusieurs_lots(lycee, ecrire, monkeypatch):
+    from orientation.etablissements.siecle import apply
+
+    monkeypatch.setattr(apply, "LOT", 2)
+    importer(ecrire(lycee))
+    User.objects.filter(responsables__siecle_id="P2").update(activated_at=timezone.now())
+    for code in ("2DEA", "2DEB", "1G1"):
+        next(d for d in lycee.divisions if d.code == code).libelle += " (euro)"
+    lycee.eleve("E1").email = "eloise.nouvelle@exemple.fr"
+    for pid in ("P1", "P2", "P3"):
+        lycee.personne(pid).email = f"{pid.lower()}.nouveau@exemple.fr"
+    for lien in lycee.liens:
+        if lien.personne_id in ("P1", "P2", "P3"):
+            lien.code_parente = "50"
+    diff = importer(ecrire(lycee))
+
+    assert len(diff.divisions_modifiees) == 3 and len(diff.liens_modifies) == 4
+    assert sorted(
+        Division.objects.filter(libelle__endswith="(euro)").values_list("code", flat=True)
+    ) == ["1G1", "2DEA", "2DEB"]
+    assert Lien.objects.filter(code_parente="50").count() == 4
+    assert eleve("E1").user.email == "eloise.nouvelle@exemple.fr"
+    for pid, adresse in (
+        ("P1", "p1.nouveau@exemple.fr"),
+        ("P2", "jerome@exemple.fr"),
+        ("P3", "p3.nouveau@exemple.fr"),
+    ):
+        assert responsable(pid).email == f"{pid.lower()}.nouveau@exemple.fr"
+        assert responsable(pid).user.email == adresse  # P2 activated his account: his address
+    assert importer(ecrire(lycee)).vide
