@@ -5,16 +5,21 @@ importing the same files twice changes nothing the second time. Nothing is ever 
 pupil–person links SIECLE no longer lists; a pupil who left is marked, never removed.
 """
 
+from itertools import batched
+
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
 from orientation.accounts.models import User
-from orientation.accounts.services import creer_compte
+from orientation.accounts.services import creer_comptes
 
 from ..models import Division, Eleve, Etablissement, ImportSiecle, Lien, Responsable
 from ..signals import import_siecle_applique
 from .diff import ELEVE_FIELDS, RESPONSABLE_FIELDS, Diff, calculer
 from .parse import DonneesSiecle, SiecleError
+
+LOT = 500  # rows a query writes
 
 
 def appliquer(
@@ -75,10 +80,7 @@ def _executer(diff: Diff, donnees: DonneesSiecle, etablissement: Etablissement):
             for structure, valeurs in diff.divisions_nouvelles
         ]
     )
-    for division, changes in diff.divisions_modifiees:
-        for k, v in changes.items():
-            setattr(division, k, v)
-        division.save(update_fields=list(changes))
+    _modifier(Division, diff.divisions_modifiees)
     divisions = {d.code: d for d in Division.objects.filter(etablissement=etablissement)}
 
     # Élèves
@@ -95,7 +97,7 @@ def _executer(diff: Diff, donnees: DonneesSiecle, etablissement: Etablissement):
             )
             for e in diff.eleves_nouveaux
         ],
-        batch_size=500,
+        batch_size=LOT,
     )
     a_modifier = []
     for eleve, changes in diff.eleves_modifies:
@@ -109,7 +111,7 @@ def _executer(diff: Diff, donnees: DonneesSiecle, etablissement: Etablissement):
         eleve.date_sortie = date
         a_modifier.append(eleve)
     if a_modifier:
-        Eleve.objects.bulk_update(a_modifier, [*ELEVE_FIELDS, "division"], batch_size=500)
+        Eleve.objects.bulk_update(a_modifier, [*ELEVE_FIELDS, "division"], batch_size=LOT)
     eleves = {e.siecle_id: e for e in Eleve.objects.filter(etablissement=etablissement)}
 
     # Responsables
@@ -122,15 +124,9 @@ def _executer(diff: Diff, donnees: DonneesSiecle, etablissement: Etablissement):
             )
             for p in diff.responsables_nouveaux
         ],
-        batch_size=500,
+        batch_size=LOT,
     )
-    if diff.responsables_modifies:
-        for responsable, changes in diff.responsables_modifies:
-            for k, v in changes.items():
-                setattr(responsable, k, v)
-        Responsable.objects.bulk_update(
-            [r for r, _c in diff.responsables_modifies], list(RESPONSABLE_FIELDS), batch_size=500
-        )
+    _modifier(Responsable, diff.responsables_modifies)
     responsables = {r.siecle_id: r for r in Responsable.objects.filter(etablissement=etablissement)}
 
     # Liens
@@ -144,23 +140,36 @@ def _executer(diff: Diff, donnees: DonneesSiecle, etablissement: Etablissement):
             )
             for lien in diff.liens_nouveaux
         ],
-        batch_size=500,
+        batch_size=LOT,
     )
-    for lien, changes in diff.liens_modifies:
-        for k, v in changes.items():
-            setattr(lien, k, v)
-        lien.save(update_fields=list(changes))
+    _modifier(Lien, diff.liens_modifies)
     if diff.liens_supprimes:
         Lien.objects.filter(pk__in=[lien.pk for lien in diff.liens_supprimes]).delete()
 
     # Accounts: an address from SIECLE until the owner activates the account.
-    for user_id, adresse in diff.courriels_comptes:
-        User.objects.filter(pk=user_id, activated_at__isnull=True).update(email=adresse)
-    for eleve_id in diff.comptes_eleves:
-        eleve = eleves[eleve_id]
-        eleve.user = creer_compte(eleve.prenom, eleve.nom, eleve.email)
-        eleve.save(update_fields=["user"])
-    for personne_id in diff.comptes_responsables:
-        responsable = responsables[personne_id]
-        responsable.user = creer_compte(responsable.prenom, responsable.nom, responsable.email)
-        responsable.save(update_fields=["user"])
+    for lot in batched(dict(diff.courriels_comptes).items(), LOT):
+        User.objects.filter(pk__in=[pk for pk, _a in lot], activated_at__isnull=True).update(
+            email=Case(*(When(pk=pk, then=Value(adresse)) for pk, adresse in lot))
+        )
+    # Created in the diff's order (pupils, then representatives), so that the identifiers are
+    # those accounts created one by one would get (p.nom, p.nom2…), by batches of LOT.
+    for lot in batched([eleves[i] for i in diff.comptes_eleves], LOT):
+        _creer_comptes(Eleve, lot)
+    for lot in batched([responsables[i] for i in diff.comptes_responsables], LOT):
+        _creer_comptes(Responsable, lot)
+
+
+def _modifier(modele, modifications: list[tuple]):
+    # The diff's (instance, {field: new value}): one UPDATE a batch of LOT rows.
+    for objet, changes in modifications:
+        for k, v in changes.items():
+            setattr(objet, k, v)
+    if champs := sorted({k for _o, changes in modifications for k in changes}):
+        modele.objects.bulk_update([o for o, _c in modifications], champs, batch_size=LOT)
+
+
+def _creer_comptes(modele, lot):
+    comptes = creer_comptes([(o.prenom, o.nom, o.email) for o in lot])
+    for objet, user in zip(lot, comptes, strict=True):
+        objet.user = user
+    modele.objects.bulk_update(lot, ["user"])
