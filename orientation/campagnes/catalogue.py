@@ -8,6 +8,8 @@ pass its historical models and the test suite the current ones.
 import time
 from dataclasses import dataclass
 
+from orientation.requetes import RequeteFigee
+
 VOIES = [
     ("GENERALE", "1re générale", "generale"),
     (
@@ -147,3 +149,18 @@ def oublier(**_kwargs) -> None:
     """Drop this process's copy (a voie or spécialité was saved; a test reloaded the catalogue)."""
     global _memoire
     _memoire = None
+
+
+def _specialites_offertes(campagne_id):
+    from orientation.campagnes.models import Specialite
+
+    return Specialite.objects.filter(campagnes=campagne_id).values_list("code")
+
+
+_OFFRE = RequeteFigee(_specialites_offertes)
+
+
+def offre(campagne) -> frozenset[str]:
+    """The codes of the spécialités the campaign's school teaches: read at each use (the school
+    may change them during the campaign), by a query compiled once per process."""
+    return frozenset(code for (code,) in _OFFRE.lignes(campagne.pk))

@@ -120,7 +120,7 @@ class VoeuxForm(DsfrBaseForm):
             data[f"v{n}-famille"] = ligne.famille
             data[f"v{n}-serie"] = ligne.serie
             data[f"v{n}-option"] = ligne.option
-        offre = set(campagne.specialites_offertes.values_list("code", flat=True))
+        offre = catalogue.offre(campagne)
         super().__init__(data=_Donnees(data, lignes, offre), **kwargs)
         ref = catalogue.actif()
         etab = [(s.code, s.libelle) for s in ref.specialites if s.code in offre]

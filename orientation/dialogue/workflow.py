@@ -183,7 +183,7 @@ def contexte_pour(campagne: Campagne, phase: str) -> regles.Contexte:
         nb_specialites_provisoire=campagne.nb_specialites_provisoire,
         nb_specialites_provisoire_avec_hors=campagne.nb_specialites_provisoire_avec_hors,
         max_hors=campagne.max_hors_etablissement_provisoire,
-        offre=frozenset(campagne.specialites_offertes.values_list("code", flat=True)),
+        offre=catalogue.offre(campagne),
         voies={v.code: v.famille for v in ref.voies},
         specialites=frozenset(s.code for s in ref.specialites),
     )

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from orientation.accounts import permissions
 from orientation.campagnes import calendrier
 from orientation.campagnes.models import Phase
+from orientation.requetes import RequeteFigee
 
 from .. import workflow
 from ..forms import Ligne, VoeuxForm, appliquer_action, lignes_depuis_post, lignes_depuis_voeux
@@ -87,16 +88,34 @@ def peut_saisir(user, dossier: Dossier, phase: str) -> tuple[bool, str]:
     return True, ""
 
 
-def _voeux(dossier: Dossier, phase: str | None = None) -> list[Voeu]:
-    """The list of one phase, or of both (one query for the dossier page), in order."""
-    voeux = Voeu.objects.filter(dossier=dossier)
-    if phase is not None:
-        voeux = voeux.filter(phase=phase)
-    return list(
-        voeux.select_related("voie", "avis")
+def _voeux_lus():
+    return (
+        Voeu.objects.select_related("voie", "avis")
         .prefetch_related("specialites", "avis__specialites_recommandees")
         .order_by("phase", "rang")
     )
+
+
+# Read by every family page: compiled once per process (orientation/requetes.py).
+_VOEUX_DES_DEUX_PHASES = RequeteFigee(lambda dossier_id: _voeux_lus().filter(dossier=dossier_id))
+_VOEUX_D_UNE_PHASE = RequeteFigee(
+    lambda dossier_id, phase: _voeux_lus().filter(dossier=dossier_id).filter(phase=phase)
+)
+
+
+def _voeux(dossier: Dossier, phase: str | None = None) -> list[Voeu]:
+    """The list of one phase, or of both (one query for the dossier page), in order."""
+    if phase is None:
+        return _VOEUX_DES_DEUX_PHASES.objets(dossier.pk)
+    return _VOEUX_D_UNE_PHASE.objets(dossier.pk, phase)
+
+
+# The dossier's lists as validated (at most one per phase), with who validated them (R7).
+_SAISIES = RequeteFigee(
+    lambda dossier_id: Saisie.objects.filter(dossier=dossier_id).select_related(
+        "valide_par", "valide_par_compte"
+    )
+)
 
 
 def _auteur(saisie: Saisie | None) -> str:
@@ -135,12 +154,7 @@ def dossier(request, pk):
     """Every phase of the child's dossier: what is expected, who entered what and when (R7), the
     provisional avis and its acknowledgement (R4, R5), read-only outside the window (R1)."""
     dossier = _dossier(request, pk)
-    saisies = {
-        s.phase: s
-        for s in Saisie.objects.filter(dossier=dossier).select_related(
-            "valide_par", "valide_par_compte"
-        )
-    }
+    saisies = {s.phase: s for s in _SAISIES.objets(dossier.pk)}
     voeux = _voeux(dossier)
     avis_visible = dossier.etat not in (Etat.INTENTIONS_OUVERTES, Etat.INTENTIONS_VALIDEES)
     return render(
@@ -258,11 +272,7 @@ def recapitulatif(request, pk, segment):
     """R12: what was validated, by whom and when."""
     phase = _phase(segment)
     dossier = _dossier(request, pk)
-    saisie = (
-        Saisie.objects.filter(dossier=dossier, phase=phase)
-        .select_related("valide_par", "valide_par_compte")
-        .first()
-    )
+    saisie = next((s for s in _SAISIES.objets(dossier.pk) if s.phase == phase), None)
     if saisie is None:
         messages.info(request, _("Aucun choix n'a encore été validé pour cette phase."))
         return redirect("dialogue:famille_dossier", pk=dossier.pk)
