@@ -138,9 +138,11 @@ def test_dossier_visible_donne_les_dossiers_de_dossiers_visibles():
     family of two children and a mere contact (niveau 3) included."""
     from orientation.accounts import permissions
     from orientation.dialogue.models import Dossier
+    from orientation.etablissements.models import Lien
     from tests.factories import LienFactory, famille
     from tests.securite.monde import construire_monde
 
+    assert permissions.LEGAL == Lien.Niveau.LEGAL
     monde = construire_monde(propositions_publiees=True)
     representant = monde.utilisateurs["representant"]
     frere, _ = famille(monde.dossier.campagne)

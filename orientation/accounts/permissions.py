@@ -11,6 +11,7 @@ from orientation.requetes import RequeteFigee
 from .models import Role
 
 DIRECTION = (Role.CHEF_ETABLISSEMENT, Role.ADJOINT)
+LEGAL = 1  # Lien.Niveau.LEGAL: a legal representative (R2), not imported when this module loads
 STAFF_ROLES = (*DIRECTION, Role.SECRETARIAT, Role.PROFESSEUR_PRINCIPAL)
 
 
@@ -89,7 +90,7 @@ def lit_toute_l_ecole(user, etablissement_id: int) -> bool:
 
 def est_famille(user) -> bool:
     return user.is_authenticated and (
-        user.responsables.filter(liens__niveau=1).exists() or hasattr(user, "eleve")
+        user.responsables.filter(liens__niveau=LEGAL).exists() or hasattr(user, "eleve")
     )
 
 
@@ -138,11 +139,9 @@ def dossier_visible(user, pk: int, *liees: str):
                 ),
             )
         # The SQL's own parameters, in order: the account twice (its links, the pupil themself).
-        trouves = requete.objets(user.pk, 1, user.pk, pk)
+        trouves = requete.objets(user.pk, LEGAL, user.pk, pk)
     else:
-        trouves = list(
-            dossiers_visibles(Dossier.objects.select_related(*liees), user).filter(pk=pk)
-        )
+        trouves = list(dossiers_visibles(_avec(Dossier.objects, liees), user).filter(pk=pk))
     return trouves[0] if trouves else None
 
 
@@ -153,7 +152,7 @@ def _avec(manager, liees) -> QuerySet:
     return manager.select_related(*liees) if liees else manager.all()
 
 
-def liens_legaux(user, niveau=1) -> QuerySet:
+def liens_legaux(user, niveau=LEGAL) -> QuerySet:
     """R2: the links making the user a legal representative (niveau 1) of a pupil."""
     from orientation.etablissements.models import Lien
 
@@ -181,7 +180,7 @@ def _liens_legaux(user) -> tuple[frozenset[int], frozenset[int]]:
     those links: one query, once per request object."""
     cached = getattr(user, "_liens_legaux_cache", None)
     if cached is None:
-        paires = _LIENS_LEGAUX.lignes(user.pk, 1)
+        paires = _LIENS_LEGAUX.lignes(user.pk, LEGAL)
         cached = (frozenset(e for e, _r in paires), frozenset(r for _e, r in paires))
         user._liens_legaux_cache = cached
     return cached
