@@ -117,9 +117,10 @@ def dossier_visible(user, pk: int, *liees: str):
     """R2: the dossier `pk` with its select_related() `liees` if `user` may read it, else None.
 
     For a family (no staff position: most requests), the condition of dossiers_visibles() with
-    the children as a subquery on the legal links instead of their ids: one shape of query
-    whatever their number, compiled once per process for each `liees` (orientation/requetes.py).
-    tests/test_requetes_figees.py checks that both give the same dossiers."""
+    the family's pupils as the subquery eleves_de_la_famille() reads them instead of a list of
+    their ids: one shape of query whatever their number, compiled once per process for each
+    `liees` (orientation/requetes.py). tests/test_requetes_figees.py checks that both give the
+    same dossiers."""
     from orientation.dialogue.models import Dossier
 
     if user.is_authenticated and not user.is_superuser and not _postes(user):
@@ -130,10 +131,7 @@ def dossier_visible(user, pk: int, *liees: str):
                 RequeteFigee(
                     lambda user_id, niveau, soi, pk: (
                         _avec(Dossier.objects, liees)
-                        .filter(
-                            Q(eleve_id__in=liens_legaux(user_id, niveau).values("eleve_id"))
-                            | Q(eleve__user=soi)
-                        )
+                        .filter(eleve_id__in=_ids_eleves_de_la_famille(user_id, niveau, soi))
                         .filter(pk=pk)
                     )
                 ),
@@ -167,12 +165,20 @@ _LIENS_LEGAUX = RequeteFigee(
 
 def eleves_de_la_famille(user) -> QuerySet:
     """R2: the pupils of whom the user is a legal representative, or the user themself as a
-    pupil, in one query: the links' pupils and the user's own pupil row as one subquery (an OR
-    across a join over the links made PostgreSQL scan every pupil)."""
+    pupil, in one query (an OR across a join over the links made PostgreSQL scan every pupil)."""
     from orientation.etablissements.models import Eleve
 
-    soi = Eleve.objects.filter(user=user).values("pk")
-    return Eleve.objects.filter(pk__in=liens_legaux(user).values("eleve_id").union(soi, all=True))
+    return Eleve.objects.filter(pk__in=_ids_eleves_de_la_famille(user, LEGAL, user))
+
+
+def _ids_eleves_de_la_famille(user, niveau, soi) -> QuerySet:
+    """The ids of eleves_de_la_famille() as one subquery: the legal links' pupils and `soi`'s own
+    pupil row. `soi` is the user again: the SQL's parameters are the caller's, in order
+    (RequeteFigee in dossier_visible)."""
+    from orientation.etablissements.models import Eleve
+
+    propre = Eleve.objects.filter(user=soi).values("pk")
+    return liens_legaux(user, niveau).values("eleve_id").union(propre, all=True)
 
 
 def _liens_legaux(user) -> tuple[frozenset[int], frozenset[int]]:
