@@ -1,7 +1,7 @@
 """Notifications benchmark (never run by `make test`).
 
 1. Time to enqueue N notifications through the real outbox (`envoyer()`: render the three
-   templates, write the row, write its task, store the task id), in transactions of `--lot` rows,
+   templates per recipient, then one bulk insert of the rows and one of their tasks), in transactions of `--lot` rows,
    like a reminder campaign (X) would.
 2. E-mails delivered per second by ONE `db_worker` process to a local SMTP server (aiosmtpd on
    loopback, accepting everything), one SMTP connection per e-mail as in production.

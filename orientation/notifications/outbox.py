@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Notification
-from .tasks import planifier_envoi
+from .tasks import planifier_envois, preparer_envois
 
 REGISTRE: dict[str, type[Courriel]] = {}
 
@@ -113,15 +113,11 @@ def envoyer(
     rows = []
     maintenant = timezone.now()
     domaine = domaine_message_id()
-    # Inside the caller's transaction, no savepoint of its own (two round trips for nothing): an
-    # error here rolls the whole business change back, e-mails included.
-    with transaction.atomic(savepoint=False):
-        for index, dest in enumerate(destinataires):
-            sujet, texte, html = courriel.rendre(
-                {**contexte, "destinataire": dest, "dossier": dossier}
-            )
-            valide = adresse_valide(dest.email)
-            row = Notification(
+    for index, dest in enumerate(destinataires):
+        sujet, texte, html = courriel.rendre({**contexte, "destinataire": dest, "dossier": dossier})
+        valide = adresse_valide(dest.email)
+        rows.append(
+            Notification(
                 evenement=courriel.code,
                 dossier=dossier,
                 destinataire=dest.user,
@@ -140,19 +136,26 @@ def envoyer(
                 prochain_essai=maintenant if valide else None,
                 cle_unicite=f"{cle_unicite}:{index}" if cle_unicite else None,
             )
-            if cle_unicite:
+        )
+    a_envoyer = [row for row in rows if row.statut == Notification.Statut.EN_ATTENTE]
+    preparer_envois(a_envoyer)
+    # Inside the caller's transaction, no savepoint of its own (two round trips for nothing): an
+    # error here rolls the whole business change back, e-mails included.
+    with transaction.atomic(savepoint=False):
+        if cle_unicite:
+            ecrites = []
+            for row in rows:
                 try:
                     with transaction.atomic():
                         row.save()
                 except IntegrityError:
                     continue  # already written: the event happens once (R15)
-            else:
-                row.save()
-            rows.append(row)
-        for row in rows:
-            if row.statut == Notification.Statut.EN_ATTENTE:
-                # The task row is written in this same transaction (django-tasks-db): a rollback
-                # of the business change removes both.
-                row.tache_id = planifier_envoi(row.pk)
-                Notification.objects.filter(pk=row.pk).update(tache_id=row.tache_id)
+                ecrites.append(row)
+            rows = ecrites
+            a_envoyer = [row for row in a_envoyer if row.pk is not None]
+        else:
+            # One insert for all the rows (a reminder to a whole school), then one for their
+            # tasks: the task rows commit or roll back with the business change (django-tasks-db).
+            Notification.objects.bulk_create(rows, batch_size=500)
+        planifier_envois(a_envoyer)
     return rows

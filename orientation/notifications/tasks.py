@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -50,6 +51,51 @@ def planifier_envoi(pk: int, quand=None) -> str:
     transaction: with the database backend the task row commits (or rolls back) with it."""
     tache = envoyer_notification if quand is None else envoyer_notification.using(run_after=quand)
     return str(tache.enqueue(pk).id)
+
+
+def preparer_envois(rows: list[Notification]) -> None:
+    """Before rows to deliver are written: with the database backend, give each the id of the
+    task that `planifier_envois` will write for it, so that no row needs updating afterwards."""
+    if base_de_donnees(envoyer_notification):
+        for row in rows:
+            row.tache_id = str(uuid.uuid4())  # DBTaskResult's own default for its key
+
+
+def planifier_envois(rows: list[Notification]) -> None:
+    """Enqueue the delivery of rows just written, inside the caller's transaction.
+
+    With the database backend the task rows are written by one bulk insert, with the ids given
+    by `preparer_envois` and the fields django-tasks-db's own `enqueue()` writes (the `pre_save`
+    signal that turns "no run_after" into its far-future date does not fire on a bulk insert, so
+    it is set here; tests/notifications/test_outbox.py compares both writings field by field).
+    Any other backend enqueues them one by one and the ids are stored on the rows afterwards."""
+    if not rows:
+        return
+    if not base_de_donnees(envoyer_notification):
+        for row in rows:
+            row.tache_id = planifier_envoi(row.pk)
+            Notification.objects.filter(pk=row.pk).update(tache_id=row.tache_id)
+        return
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    tache = envoyer_notification
+    backend = tache.get_backend()
+    backend.validate_task(tache)
+    DBTaskResult.objects.bulk_create(
+        [
+            DBTaskResult(
+                id=uuid.UUID(row.tache_id),
+                args_kwargs={"args": [row.pk], "kwargs": {}},
+                priority=tache.priority,
+                task_path=tache.module_path,
+                queue_name=tache.queue_name,
+                run_after=tache.run_after or get_date_max(),
+                backend_name=backend.alias,
+            )
+            for row in rows
+        ],
+        batch_size=1000,
+    )
 
 
 @task()

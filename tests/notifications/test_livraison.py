@@ -246,3 +246,25 @@ def test_migrate_plante_chaque_tache_periodique_une_fois():
         "orientation.notifications.tasks.balayer_notifications",
         "orientation.pilotage.tasks.nettoyer_pdf_etablissement",
     ]
+
+
+def test_un_envoi_de_masse_est_livre_par_le_worker(serveur_smtp):
+    # Rows and tasks written by bulk inserts (outbox.envoyer) are delivered like any other.
+    from orientation.dialogue.courriels import Rappel
+    from orientation.notifications.outbox import Destinataire, envoyer
+
+    with transaction.atomic():
+        rows = envoyer(
+            Rappel,
+            contexte={"prenom_eleve": "Léa", "phase": "definitive"},
+            destinataires=[
+                Destinataire(nom=f"Parent {i}", email=f"parent{i}@exemple.fr") for i in range(5)
+            ]
+            + [Destinataire(nom="Sans adresse", email="")],
+        )
+    assert taches_envoi().count() == 5  # none for the row without an address
+    worker()
+    recus = sorted(d for m in serveur_smtp.messages for d in m.destinataires)
+    assert recus == [f"parent{i}@exemple.fr" for i in range(5)]
+    assert set(Notification.objects.values_list("statut", flat=True)) == {"envoye", "sans_adresse"}
+    assert len(rows) == 6

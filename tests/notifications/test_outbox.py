@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from orientation.dialogue import courriels
 from orientation.dialogue.courriels import (
@@ -19,6 +21,7 @@ from orientation.dialogue.courriels import (
 )
 from orientation.notifications.models import Notification
 from orientation.notifications.outbox import REGISTRE, Destinataire, envoyer
+from orientation.notifications.tasks import envoyer_notification
 from tests.factories import famille
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +206,60 @@ def test_envoyer_sans_dossier_avec_destinataires_fournis():
         contexte={"prenom_eleve": "Léa", "etablissement": None},
     )
     assert rows[0].dossier is None
+
+
+# --- Mass sending: rows and their tasks written by bulk inserts (docs/performance.md) -----------
+
+CHAMPS_DE_TACHE = [
+    "status",
+    "args_kwargs",
+    "priority",
+    "task_path",
+    "worker_ids",
+    "queue_name",
+    "backend_name",
+    "run_after",
+    "return_value",
+    "exception_class_path",
+    "traceback",
+]
+
+
+def _parents(n):
+    return [Destinataire(nom=f"Parent {i}", email=f"parent{i}@exemple.fr") for i in range(n)]
+
+
+def test_les_taches_ecrites_en_masse_sont_celles_de_la_bibliotheque(taches_en_base):
+    # The bulk insert writes, field for field, what django-tasks-db's own enqueue() writes: a
+    # library upgrade that changes its rows breaks this test, not the delivery.
+    rows = envoyer(
+        Rappel, contexte={"prenom_eleve": "Léa", "phase": "definitive"}, destinataires=_parents(3)
+    )
+    reference = DBTaskResult.objects.get(pk=envoyer_notification.enqueue(rows[0].pk).id)
+    ecrites = DBTaskResult.objects.filter(pk__in=[r.tache_id for r in rows])
+    assert ecrites.count() == 3
+    for tache, row in zip(ecrites.order_by("args_kwargs"), sorted(rows, key=lambda r: str(r.pk))):
+        assert tache.args_kwargs == {"args": [row.pk], "kwargs": {}}
+        for champ in CHAMPS_DE_TACHE:
+            if champ != "args_kwargs":
+                assert getattr(tache, champ) == getattr(reference, champ), champ
+    # The id stored on each row is its task's: the sweep tells a waiting row from a lost one.
+    assert {str(t.pk) for t in ecrites} == {r.tache_id for r in Notification.objects.all()}
+
+
+@pytest.mark.parametrize("taches", ["base", "autre"])
+def test_un_envoi_de_masse_coute_le_meme_nombre_de_requetes_pour_3_ou_300(taches, settings):
+    if taches == "base":
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    contexte = {"prenom_eleve": "Léa", "phase": "definitive"}
+    comptes = []
+    for n in (3, 300):
+        with CaptureQueriesContext(connection) as requetes, transaction.atomic():
+            rows = envoyer(Rappel, contexte=contexte, destinataires=_parents(n))
+        assert len(rows) == n and all(r.pk and r.tache_id for r in rows)
+        comptes.append(len(requetes))
+    if taches == "base":
+        assert comptes[0] == comptes[1] <= 4  # the rows' insert, the tasks' insert
+    else:
+        assert comptes[1] > comptes[0]  # another backend: one enqueue per row, as before
+    assert Notification.objects.filter(statut="en_attente").count() == 303
