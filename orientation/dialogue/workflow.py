@@ -1135,6 +1135,25 @@ def _exiger_conseil(user, dossier: Dossier, phase: str) -> None:
         )
 
 
+def _recommander(reponse, specialites: list[int], nouveau: bool) -> None:
+    """The spécialités an avis or a proposition recommends. A row just created has none yet:
+    its links are inserted without first reading what `set()` would compare them with."""
+    relation = reponse.specialites_recommandees
+    if not nouveau:
+        relation.set(specialites)
+    elif specialites:
+        lien = relation.through
+        lien.objects.bulk_create(
+            lien(
+                **{
+                    f"{relation.source_field_name}_id": reponse.pk,
+                    f"{relation.target_field_name}_id": pk,
+                }
+            )
+            for pk in specialites
+        )
+
+
 def _conseil_de(dossier: Dossier, phase: str):
     from orientation.campagnes.models import ConseilDivision
 
@@ -1237,7 +1256,8 @@ def enregistrer_avis(
             }
             if avant == apres:
                 continue
-            if avis is None:
+            nouveau = avis is None
+            if nouveau:
                 avis = Avis(voeu=voeux[saisie.voeu_id])
             avis.valeur, avis.motif, avis.commentaire = (
                 apres["valeur"],
@@ -1246,7 +1266,7 @@ def enregistrer_avis(
             )
             avis.saisi_par = user
             avis.save()
-            avis.specialites_recommandees.set(apres["specialites"])
+            _recommander(avis, apres["specialites"], nouveau)
             changements.append(
                 {"voie": voeux[saisie.voeu_id].voie.code, "avant": avant, "apres": apres}
             )
@@ -1327,7 +1347,8 @@ def enregistrer_propositions(
             }
             if avant == apres:
                 continue
-            if p is None:
+            nouveau = p is None
+            if nouveau:
                 p = Proposition(dossier=dossier, voeu_id=saisie.voeu_id, voie=voie)
                 if saisie.voeu_id is not None:
                     p.option_pro = voeux[saisie.voeu_id].option_pro
@@ -1336,7 +1357,7 @@ def enregistrer_propositions(
             p.reponse, p.commentaire = apres["reponse"], apres["commentaire"]
             p.saisi_par = user
             p.save()
-            p.specialites_recommandees.set(apres["specialites"])
+            _recommander(p, apres["specialites"], nouveau)
             changements.append({"voie": voie.code, "avant": avant, "apres": apres})
         for cle, p in existantes.items():
             # A voie proposed earlier and no longer proposed is withdrawn.
