@@ -1,8 +1,8 @@
 """Notifications benchmark (never run by `make test`).
 
 1. Time to enqueue N notifications through the real outbox (`envoyer()`: render the three
-   templates per recipient, then one bulk insert of the rows and one of their tasks), in transactions of `--lot` rows,
-   like a reminder campaign (X) would.
+   templates per recipient, then one bulk insert of the rows and one of their tasks), in
+   transactions of `--lot` rows, like a reminder campaign (X) would.
 2. E-mails delivered per second by ONE `db_worker` process to a local SMTP server (aiosmtpd on
    loopback, accepting everything), one SMTP connection per e-mail as in production.
 
