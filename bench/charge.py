@@ -37,6 +37,8 @@ class Client:
             "X-Forwarded-Proto": "https",
             "User-Agent": "orientation-bench",
             "Accept-Language": "fr",
+            # What the proxy adds (nginx "t=${msec}"): the waiting room reads the queue time.
+            "X-Request-Start": f"t={time.time():.3f}",
         }
         if self.cookies:
             h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())

@@ -1,7 +1,12 @@
 """Project-wide middleware."""
 
+import time
+from functools import lru_cache
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.csp import get_nonce
+from django.template.loader import render_to_string
 
 # Room for the form fields and the multipart boundaries around the largest upload.
 MARGE_FORMULAIRE = 1024 * 1024
@@ -52,3 +57,65 @@ class LimiteCorpsMiddleware:
 
             return trop_volumineux(request, taille_max_requete())
         return self.get_response(request)
+
+
+def attente_en_file(entete: str, maintenant: float) -> float | None:
+    """Seconds a request waited between the proxy and the application, from the proxy's
+    `X-Request-Start` header: nginx writes `t=<seconds>.<milliseconds>` (`t=${msec}`); other
+    proxies write milliseconds or microseconds since the epoch. None when absent or unreadable."""
+    valeur = entete.strip().removeprefix("t=")
+    try:
+        debut = float(valeur)
+    except ValueError:
+        return None
+    if debut > 1e14:  # microseconds
+        debut /= 1e6
+    elif debut > 1e11:  # milliseconds
+        debut /= 1e3
+    return maintenant - debut
+
+
+@lru_cache(maxsize=1)
+def _page_salle_attente(minutes: int) -> bytes:
+    from orientation.context_processors import _site_config
+
+    return render_to_string(
+        "salle_attente.html", {"SITE_CONFIG": _site_config(), "minutes": minutes}
+    ).encode()
+
+
+class SalleAttenteMiddleware:
+    """The waiting room: a request that already waited longer than ORIENTATION_ATTENTE_MAX_MS
+    in the queue in front of the application (past capacity, the workers' queue grows) is
+    answered at once with 503, Retry-After and a French page saying nothing was saved, instead
+    of being served late or timing out. Its work is not done, so the queue drains and the
+    requests behind it are served in time (docs/performance.md, « Au-delà de la capacité »).
+
+    The wait is read from `X-Request-Start`, set by the proxy when it receives the request
+    (nginx: `proxy_set_header X-Request-Start "t=${msec}";`). Without the header, or with the
+    setting at 0, nothing happens. A client forging the header can only send itself to the
+    waiting room. Placed before the session and authentication middleware: a refused request
+    costs no database query; after the security and CSP middleware, whose headers it keeps."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limite = settings.ORIENTATION_ATTENTE_MAX_MS
+        entete = request.META.get("HTTP_X_REQUEST_START")
+        if limite and entete:
+            attente = attente_en_file(entete, time.time())
+            if attente is not None and attente * 1000 > limite:
+                return salle_attente()
+        return self.get_response(request)
+
+
+def salle_attente() -> HttpResponse:
+    secondes = settings.ORIENTATION_ATTENTE_REESSAI_S
+    reponse = HttpResponse(_page_salle_attente(max(1, round(secondes / 60))), status=503)
+    reponse["Retry-After"] = str(secondes)
+    reponse["Cache-Control"] = "no-store"
+    # Not one error line per refused request at the peak: the proxy's access log counts the 503s
+    # (Django's own marker, read by django.utils.log.log_response).
+    reponse._has_been_logged = True
+    return reponse

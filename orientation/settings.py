@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Past capacity, a request that waited too long in front of the app gets the waiting room
+    # before any session or database work (docs/performance.md).
+    "orientation.middleware.SalleAttenteMiddleware",
     "orientation.middleware.NonceCSPPourDsfr",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -270,6 +273,11 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# The waiting room (orientation.middleware.SalleAttenteMiddleware): a request that waited longer
+# than this in front of the application (X-Request-Start, set by the proxy) gets a 503 page at
+# once; 0 switches it off. The page asks to come back after ORIENTATION_ATTENTE_REESSAI_S.
+ORIENTATION_ATTENTE_MAX_MS = int(os.environ.get("ORIENTATION_ATTENTE_MAX_MS", "3000"))
+ORIENTATION_ATTENTE_REESSAI_S = int(os.environ.get("ORIENTATION_ATTENTE_REESSAI_S", "120"))
 # Notification delivery: attempts before a row is marked failed, and the first backoff.
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "8"))
 NOTIFICATIONS_BACKOFF_SECONDS = int(os.environ.get("NOTIFICATIONS_BACKOFF_SECONDS", "30"))

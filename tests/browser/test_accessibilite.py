@@ -2,6 +2,8 @@
 axe-core (WCAG 2.1 A and AA); the family pages also on a phone (375 and 320 px): no horizontal
 scrolling, no control smaller than 44 × 44 px. A new violation anywhere fails CI."""
 
+import time
+
 import pytest
 from django.urls import reverse
 
@@ -106,3 +108,18 @@ def test_page_famille_zoomee_a_200_pourcents(browser, live_server, p, settings):
         assert contenu <= ecran, f"défilement horizontal à 200 % : {contenu}px pour {ecran}px"
     finally:
         context.close()
+
+
+def test_salle_d_attente_sur_ordinateur_et_telephone(ecran, settings):
+    # Past capacity (SalleAttenteMiddleware): the page a family gets instead of a timeout.
+    settings.ORIENTATION_ATTENTE_MAX_MS = 1000
+    ecran.set_extra_http_headers({"X-Request-Start": f"t={time.time() - 30:.3f}"})
+    reponse = ecran.goto("/")
+    assert reponse.status == 503 and reponse.headers["retry-after"]
+    assert ecran.locator("html").get_attribute("lang") == "fr"
+    assert "très demandé" in ecran.title()
+    contenu, largeur = largeur_sans_defilement(ecran)
+    assert contenu <= largeur, f"défilement horizontal : {contenu}px pour {largeur}px"
+    if ecran.viewport_size["width"] <= 375:
+        assert not petites_cibles(ecran)
+    axe_check(ecran, "salle-attente")
