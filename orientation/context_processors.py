@@ -24,4 +24,10 @@ def _site_config():
 
 
 def site(request):
-    return {"SITE_CONFIG": _site_config()}
+    # Read per request, not cached with the rest: one settings lookup, no query. The message is
+    # what the notice of the base layout shows (layout/lecture_seule.html); False when off.
+    return {
+        "SITE_CONFIG": _site_config(),
+        "LECTURE_SEULE": settings.ORIENTATION_LECTURE_SEULE
+        and settings.ORIENTATION_LECTURE_SEULE_MESSAGE,
+    }

@@ -119,3 +119,49 @@ def salle_attente() -> HttpResponse:
     # (Django's own marker, read by django.utils.log.log_response).
     reponse._has_been_logged = True
     return reponse
+
+
+# Methods that read only (RFC 9110, 9.2.1): everything else is a write, refused in read-only mode.
+METHODES_SURES = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+# What still writes in read-only mode: opening and closing a session, nothing else. A person must
+# be able to sign in to read their dossier, and to sign out on a shared computer.
+ECRITURES_PERMISES = frozenset(
+    {
+        "accounts:login",
+        "accounts:logout",
+        # ÉduConnect posts its signed assertion here (the SAML POST binding): this is the login
+        # itself, and the only way back from ÉduConnect. FranceConnect comes back by a GET.
+        "identite:educonnect_acs",
+        # The académie's back office signs in and out the same way.
+        "admin:login",
+        "admin:logout",
+        # Not identite:franceconnect_lier, accounts:activer and activer_lien, nor the password
+        # reset: they create an account, link it to pupils or change its password, and wait
+        # for the end of the incident like any other entry.
+    }
+)
+
+
+class LectureSeuleMiddleware:
+    """Read-only mode (ORIENTATION_LECTURE_SEULE, docs/performance.md): every request that would
+    write is refused with a 503 and a Retry-After before its view runs, so nothing is saved,
+    queued nor sent; the pages still read, each with a notice (context_processors.site).
+
+    In process_view, where the URL is resolved: the exceptions above are named views, not
+    paths. Off, it costs one settings lookup per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not settings.ORIENTATION_LECTURE_SEULE or request.method in METHODES_SURES:
+            return None
+        if request.resolver_match.view_name in ECRITURES_PERMISES:
+            return None
+        from orientation.views import lecture_seule
+
+        return lecture_seule(request)

@@ -70,6 +70,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Read-only mode (ORIENTATION_LECTURE_SEULE): refuses writes in process_view. Django calls the
+    # process_view hooks after every middleware's request phase, so the session, request.user and
+    # the messages are already there for its page whatever its place here; listed before
+    # CsrfViewMiddleware, it is the first of those hooks, and refuses before the CSRF check reads
+    # the body. Its 503 then goes out through every response phase (session, CSP, headers).
+    "orientation.middleware.LectureSeuleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "orientation.accounts.middleware.SessionLimitsMiddleware",
@@ -291,6 +297,15 @@ ORIENTATION_SUPPORT_EMAIL = os.environ.get(
 )
 # The demo shows the outbox to everybody at /demo/courriels/; never in production.
 ORIENTATION_DEMO = env_bool("ORIENTATION_DEMO", False)
+# Read-only mode, for an incident or an overload (docs/performance.md, « Au-delà de la capacité »):
+# web requests that would write (POST…) are refused with a 503, except logging in and out, and
+# every page says so: « Service momentanément en consultation seule. » then this message.
+# Commands and the e-mail worker are not concerned.
+ORIENTATION_LECTURE_SEULE = env_bool("ORIENTATION_LECTURE_SEULE", False)
+ORIENTATION_LECTURE_SEULE_MESSAGE = os.environ.get("ORIENTATION_LECTURE_SEULE_MESSAGE") or _(
+    "Vous pouvez lire les dossiers, mais aucune saisie n'est possible pour l'instant. Les dates "
+    "limites seront prolongées si nécessaire. Réessayez un peu plus tard."
+)
 # RGPD retention, in days (docs/securite.md): a campaign's dossiers one year after its response
 # deadline (recours and the next year's council are over); audit events two years.
 RETENTION_CAMPAGNE_JOURS = int(os.environ.get("RETENTION_CAMPAGNE_JOURS", "365"))

@@ -86,6 +86,45 @@ def trop_volumineux(request, limite: int):
     )
 
 
+# Seconds a client is asked to wait before sending again in read-only mode (Retry-After).
+REESSAYER_APRES = 300
+
+
+def lecture_seule(request):
+    """503 from LectureSeuleMiddleware: the view was not called, so nothing was written. Not
+    logged as an error: the operators chose it, and the access log counts the refusals. The
+    council grid's script (X-Requested-With: fetch) gets one line of text to show by the pupil."""
+    if request.headers.get("x-requested-with") == "fetch":
+        reponse = HttpResponse(
+            _(
+                "Rien n'a été enregistré : le service est momentanément en consultation seule. "
+                "Réessayez un peu plus tard."
+            ),
+            content_type="text/plain; charset=utf-8",
+            status=503,
+        )
+    else:
+        titre = _("Service en consultation seule")
+        reponse = render(
+            request,
+            "erreur.html",
+            {
+                "page_title": titre,
+                "titre": titre,
+                "texte": _(
+                    "Rien n'a été enregistré : le service est momentanément en consultation "
+                    "seule. Vous pouvez continuer à consulter les dossiers ; réessayez votre "
+                    "saisie un peu plus tard."
+                ),
+                "reference": "",  # nothing went wrong: no support reference to quote
+                "status": 503,
+            },
+            status=503,
+        )
+    reponse["Retry-After"] = str(REESSAYER_APRES)
+    return reponse
+
+
 def erreur_500(request):
     return _erreur(
         request,

@@ -161,6 +161,18 @@ def test_eleve_se_connecte_a_son_propre_dossier(client, educonnect, famille):
     assert connecte(client) == str(eleve.user.pk)
 
 
+def test_la_connexion_passe_en_lecture_seule(client, educonnect, famille, settings):
+    """ÉduConnect posts its assertion (SAML POST binding): that POST is the login, which the
+    read-only mode lets through (orientation/middleware.py); the family can then read."""
+    settings.ORIENTATION_LECTURE_SEULE = True
+    eleve, mere, _pere = famille
+    post = reponse_de_l_idp(client, educonnect, "ec-marie", "Dupré", "Marie", [eleve.ine])
+    reponse = client.post("/connexion/educonnect/acs/", post)
+    assert reponse.status_code == 302
+    assert connecte(client) == str(mere.user.pk)
+    assert client.get("/").status_code == 200
+
+
 def test_assertion_non_signee_refusee(client, educonnect, famille):
     eleve, _mere, _pere = famille
     educonnect.etat["signer"] = False

@@ -4,6 +4,19 @@
 (function () {
   "use strict";
 
+  function refuser(form, bouton, texte) {
+    var section = form.closest("section.conseil-eleve");
+    var statut = section && section.querySelector(".conseil-statut");
+    if (bouton) { bouton.disabled = false; }
+    if (!statut) { return; }
+    var alerte = document.createElement("p");
+    alerte.className = "fr-alert fr-alert--warning fr-alert--sm fr-mb-2w";
+    alerte.setAttribute("tabindex", "-1");
+    alerte.textContent = texte;  // text, never markup
+    statut.replaceChildren(alerte);
+    alerte.focus();
+  }
+
   function brancher(form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -15,12 +28,22 @@
         headers: { "X-Requested-With": "fetch" },
         credentials: "same-origin",
       }).then(function (reponse) {
+        // 503 in text: the service is read-only for now (LectureSeuleMiddleware). Nothing was
+        // saved; the pupil's block keeps what was typed, and says why, to be sent again later.
+        var type = reponse.headers.get("Content-Type") || "";
+        if (reponse.status === 503 && type.indexOf("text/plain") === 0) {
+          return reponse.text().then(function (texte) {
+            refuser(form, bouton, texte);
+            return null;
+          });
+        }
         // 422: nothing saved, fix the fields; 409: a colleague saved this pupil meanwhile.
         if (reponse.status !== 200 && reponse.status !== 422 && reponse.status !== 409) {
           throw new Error(String(reponse.status));
         }
         return reponse.text();
       }).then(function (html) {
+        if (html === null) { return; }
         var section = form.closest("section.conseil-eleve");
         var modele = document.createElement("template");
         modele.innerHTML = html.trim();
