@@ -392,6 +392,14 @@ PAGES: list[Page] = [
     ),
     # --- The family's fiche dialogue, state by state
     Page("dialogue:famille_dossier", RESPONSABLE, kwargs=_dossier("intentions_ouvertes")),
+    # Read-only mode (incident): the notice on top of the page, on a desktop and on phones.
+    Page(
+        "dialogue:famille_dossier",
+        RESPONSABLE,
+        kwargs=_dossier("intentions_ouvertes"),
+        variante="lecture_seule",
+        reglages={"ORIENTATION_LECTURE_SEULE": True},
+    ),
     Page(
         "dialogue:famille_dossier",
         RESPONSABLE,
