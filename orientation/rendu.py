@@ -57,7 +57,45 @@ def entree(widget: dict) -> SafeString:
 def option(widget: dict, genre: str) -> SafeString:
     """One checkbox (`genre` "case") or radio ("radio") option as django-dsfr writes it: the
     input, its label — with its hint when the choice's label is a {label, help_text} dict — in the
-    DSFR group (always for a radio, when django-dsfr marked the widget for a checkbox)."""
+    DSFR group (always for a radio, when django-dsfr marked the widget for a checkbox).
+
+    The same options come back on every page of the wish form (the catalogue's spécialités, on
+    every row): each distinct option — its name, value, label, attributes, checked or not — is
+    written once per process and then read from a bounded memo. The key holds everything the
+    markup is made of, the label's type included (a safe label is not escaped)."""
+    libelle = widget["label"]
+    try:
+        cle = (
+            genre,
+            widget["type"],
+            widget["name"],
+            widget["value"],
+            type(libelle),
+            tuple(libelle.items()) if isinstance(libelle, dict) else libelle,
+            tuple(widget["attrs"].items()),
+            widget.get("wrap_label", True),
+        )
+        return _option_memorisee(cle, widget, genre)
+    except TypeError:  # an unhashable attribute or label: written without the memo
+        return _option(widget, genre)
+
+
+# Forgotten all at once when full: bounded memory, no bookkeeping per hit (a campaign's options,
+# row by row, checked or not, are a few hundred).
+TAILLE_MEMO = 4096
+_MEMO_OPTIONS: dict = {}
+
+
+def _option_memorisee(cle, widget: dict, genre: str) -> SafeString:
+    html = _MEMO_OPTIONS.get(cle)
+    if html is None:
+        if len(_MEMO_OPTIONS) >= TAILLE_MEMO:
+            _MEMO_OPTIONS.clear()
+        html = _MEMO_OPTIONS[cle] = _option(widget, genre)
+    return html
+
+
+def _option(widget: dict, genre: str) -> SafeString:
     libelle, ident = widget["label"], widget["attrs"].get("id")
     if isinstance(libelle, dict) and libelle.get("label"):
         libelle = format_html(

@@ -9,8 +9,10 @@ import re
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
+from orientation import rendu
 from orientation.rendu import RenduFormulaires
 
 CHOIX = [("a", "Première <voie>"), ("b", "Deuxième"), ("c", "Troisième")]
@@ -122,3 +124,45 @@ def test_option_avec_aide_meme_balisage(gabarit, coche):
     )
     assert 'class="fr-hint-text" id="id_choix_0_helptext"' in projet
     assert projet == dsfr
+
+
+def _case(**changements):
+    widget = {
+        "type": "checkbox",
+        "name": "v1-spe_etab",
+        "value": "MATHS",
+        "label": "Mathématiques",
+        "attrs": {"id": "id_v1-spe_etab_0"},
+        "wrap_label": True,
+    }
+    return widget | changements
+
+
+@pytest.mark.parametrize(
+    "variante",
+    [
+        {},
+        {"attrs": {"id": "id_v1-spe_etab_0", "checked": True}},
+        {"attrs": {"id": "id_v2-spe_etab_0"}},
+        {"value": "PC"},
+        {"label": "<b>Maths</b>"},
+        {"label": mark_safe("<b>Maths</b>")},
+        {"label": {"label": "Maths", "help_text": "aide"}},
+        {"wrap_label": False},
+    ],
+)
+def test_une_option_memorisee_est_celle_qu_on_ecrirait(variante):
+    # The memo's key holds everything the markup is made of: checked or not, row, value, label
+    # (escaped or safe), hint, wrapping. Written twice, read from the memo the second time.
+    base = rendu.option(_case(), "case")  # in the memo: a variant must not be read as it
+    widget = _case(**variante)
+    attendu = rendu._option(widget, "case")
+    assert rendu.option(widget, "case") == attendu
+    assert rendu.option(_case(**variante), "case") == attendu
+    if variante:
+        assert attendu != base
+
+
+def test_une_option_non_hachable_s_ecrit_sans_memo():
+    widget = _case(attrs={"id": "x", "data-liste": ["a", "b"]})
+    assert rendu.option(widget, "case") == rendu._option(widget, "case")
