@@ -71,11 +71,18 @@ class RequeteFigee:
         return qs.db, sql, objets, convertisseurs
 
     def _lignes(self, parametres):
-        if self._compilee is None:
-            with self._verrou:
-                if self._compilee is None:
-                    self._compilee = self._compiler(parametres)
-        alias, sql, objets, convertisseurs = self._compilee
+        compilee = self._compilee
+        if compilee is None:
+            if not _distincts(parametres):
+                # Two equal parameters (a pupil and an account with the same id): the check of
+                # their order cannot tell them apart, so this SQL serves this call only.
+                compilee = self._compiler(parametres)
+            else:
+                with self._verrou:
+                    if self._compilee is None:
+                        self._compilee = self._compiler(parametres)
+                compilee = self._compilee
+        alias, sql, objets, convertisseurs = compilee
         connection = connections[alias]
         with connection.cursor() as curseur:
             curseur.execute(sql, [_adapter(connection, p) for p in parametres])
@@ -107,6 +114,10 @@ class RequeteFigee:
         if objets is not None:
             raise TypeError("RequeteFigee.lignes : la requête donne des objets, voir objets()")
         return [tuple(ligne) for ligne in lignes]
+
+
+def _distincts(parametres) -> bool:
+    return all(a != b for i, a in enumerate(parametres) for b in parametres[i + 1 :])
 
 
 def _convertir(ligne, convertisseurs, connection):
