@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from orientation.accounts import permissions
 from orientation.campagnes.models import Voie
+from orientation.notifications.models import Notification
+from orientation.requetes import RequeteFigee
 
 from .models import Dossier, Evenement
 
@@ -91,16 +93,31 @@ def _precision_action(action: str, d: dict, libelles: dict[str, str]) -> str:
     return ""
 
 
-def etapes(dossier: Dossier, *, pour_famille: bool) -> list[Etape]:
-    # The actors' staff positions in one query for the whole timeline (est_personnel() below).
-    qs = (
-        Evenement.objects.filter(dossier=dossier)
+# The actors' staff positions in one query for the whole timeline (est_personnel() below).
+_EVENEMENTS = RequeteFigee(
+    lambda dossier_id: (
+        Evenement.objects.filter(dossier=dossier_id)
         .select_related("acteur")
         .prefetch_related(permissions.postes_des_comptes("acteur"))
         .order_by("quand", "pk")
     )
+)
+# Every voie, the inactive ones too: an old event may name a voie no longer offered.
+_LIBELLES_DES_VOIES = RequeteFigee(lambda: Voie.objects.values_list("code", "libelle"))
+# The parameters in the order of the compiled SQL (Django sorts a filter()'s keywords).
+_COURRIELS = RequeteFigee(
+    lambda user_id, dossier_id: (
+        Notification.objects.filter(dossier=dossier_id, destinataire=user_id)
+        .order_by("cree_le", "pk")
+        .values_list("cree_le", "sujet")
+    )
+)
+
+
+def etapes(dossier: Dossier, *, pour_famille: bool) -> list[Etape]:
+    qs = _EVENEMENTS.objets(dossier.pk)
     etablissement_id = dossier.campagne.etablissement_id
-    libelles = dict(Voie.objects.values_list("code", "libelle"))
+    libelles = dict(_LIBELLES_DES_VOIES.lignes())
     return [
         Etape(
             quand=e.quand,
@@ -114,5 +131,9 @@ def etapes(dossier: Dossier, *, pour_famille: bool) -> list[Etape]:
 
 
 def courriels_recus(dossier: Dossier, user):
-    """The e-mails this family member was sent about the dossier (subject and date only)."""
-    return dossier.notifications.filter(destinataire=user).order_by("cree_le", "pk")
+    """The e-mails this family member was sent about the dossier (subject and date only: the
+    bodies are not read)."""
+    return [
+        {"cree_le": cree_le, "sujet": sujet}
+        for cree_le, sujet in _COURRIELS.lignes(user.pk, dossier.pk)
+    ]

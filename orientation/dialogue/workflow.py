@@ -25,6 +25,7 @@ from orientation.campagnes import calendrier, catalogue
 from orientation.campagnes.models import Campagne, Phase, Voie
 from orientation.dialogue import courriels, regles
 from orientation.etablissements.models import Lien, Responsable
+from orientation.requetes import RequeteFigee
 
 from .models import Dossier, Etat, Evenement, Saisie, Voeu
 from .models import decision as modeles_decision
@@ -153,17 +154,20 @@ def _journaliser(dossier, user, action, *, ip=None, details=None, avant=None) ->
     )
 
 
+# The parameters in the order of the compiled SQL (RequeteFigee checks it).
+_RESPONSABLE = RequeteFigee(
+    lambda eleve_id, niveau, user_id: Responsable.objects.filter(
+        user=user_id, liens__eleve=eleve_id, liens__niveau=niveau
+    ).order_by("pk")
+)
+
+
 def _responsable(user, dossier: Dossier) -> Responsable | None:
     """The acting user's Responsable row for this pupil; None for an adult pupil acting (X)."""
     if permissions.eleve_majeur(dossier.eleve):
         return None
-    responsable = (
-        Responsable.objects.filter(
-            user=user, liens__eleve=dossier.eleve, liens__niveau=Lien.Niveau.LEGAL
-        )
-        .order_by("pk")
-        .first()
-    )
+    trouves = _RESPONSABLE.objets(dossier.eleve_id, Lien.Niveau.LEGAL, user.pk)
+    responsable = trouves[0] if trouves else None
     if responsable is not None:
         responsable.user = user  # the acting account itself: e-mailing them reads nothing more
     return responsable
@@ -660,13 +664,27 @@ def autres_representants(dossier: Dossier, repondant_id: int | None) -> list[Res
     )
 
 
-def propositions_acceptables(dossier: Dossier):
-    """R17: the voies the council answered *oui* to or proposed."""
-    return (
-        Proposition.objects.filter(dossier=dossier, reponse=Proposition.Reponse.OUI)
+_PROPOSITIONS = RequeteFigee(
+    lambda dossier_id: (
+        Proposition.objects.filter(dossier=dossier_id)
         .select_related("voie", "voeu")
         .order_by("voeu__rang", "voie__libelle")
     )
+)
+
+
+def propositions_du_dossier(dossier: Dossier) -> list:
+    """The council's answers on the demandes and the voies it proposed, in the order the family
+    reads them: its demandes by rank, then the proposed voies by name."""
+    return _PROPOSITIONS.objets(dossier.pk)
+
+
+def propositions_acceptables(dossier: Dossier, propositions: list | None = None) -> list:
+    """R17: the voies the council answered *oui* to or proposed (of `propositions`, the
+    dossier's already read, or read here)."""
+    if propositions is None:
+        propositions = propositions_du_dossier(dossier)
+    return [p for p in propositions if p.reponse == Proposition.Reponse.OUI]
 
 
 def voies_demandees(dossier: Dossier) -> set[str]:
@@ -966,13 +984,20 @@ def decider(
     return decision
 
 
-def decision_en_vigueur(dossier: Dossier) -> Decision | None:
-    return (
-        Decision.objects.filter(dossier=dossier)
+_DECISIONS = RequeteFigee(
+    lambda dossier_id: (
+        Decision.objects.filter(dossier=dossier_id)
         .prefetch_related("voies")
         .order_by("prise_le", "pk")
-        .last()
     )
+)
+
+
+def decision_en_vigueur(dossier: Dossier) -> Decision | None:
+    """The last decision taken (a decision after an interview, then after an appeal, replaces
+    the one before)."""
+    decisions = _DECISIONS.objets(dossier.pk)
+    return decisions[-1] if decisions else None
 
 
 def engager_recours(

@@ -471,7 +471,7 @@ def test_R17_R21_reponse_et_accord_papier_jusqu_a_la_decision(client):
     client.force_login(personnel(dossier))
     fiche = reverse("dialogue:papier_fiche", args=[dossier.pk])
     assert "Réponse de la famille aux propositions" in client.get(fiche).content.decode()
-    stmg = workflow.propositions_acceptables(dossier).get(voie__code="STMG")
+    stmg = next(p for p in workflow.propositions_acceptables(dossier) if p.voie.code == "STMG")
     date = HIER.strftime("%d/%m/%Y")
     reponse = client.post(
         reverse("dialogue:papier_reponse", args=[dossier.pk]),
@@ -523,7 +523,7 @@ def test_R17_reponse_papier_suit_les_regles_et_exige_un_signataire():
 def test_R22_desaccord_papier_exige_l_entretien():
     dossier, (r1, r2) = famille(propositions_publiees=True)
     secretariat = personnel(dossier)
-    stmg = workflow.propositions_acceptables(dossier).get(voie__code="STMG")
+    stmg = next(p for p in workflow.propositions_acceptables(dossier) if p.voie.code == "STMG")
     workflow.repondre(dossier, r1.user, accepte=True, propositions=[stmg.pk])
     with pytest.raises(Interdit):
         workflow.conclure_accord(dossier, secretariat, d_accord=False, **papier(r1))

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from orientation.accounts import permissions
+from orientation.requetes import RequeteFigee
 
 from .. import chronologie, workflow
 from ..forms_decision import AccordForm, ReponseForm
-from ..models import Accord, Dossier, Etat, Proposition, ReponseFamille
+from ..models import Accord, Dossier, Etat, ReponseFamille
 from ..parcours import Etape
 
 
@@ -35,14 +36,30 @@ def _dossier(request, pk: int) -> Dossier:
     return dossier
 
 
-def _contexte(request, dossier: Dossier) -> dict:
-    responsable = workflow._responsable(request.user, dossier)
-    reponse = (
-        ReponseFamille.objects.filter(dossier=dossier)
+_REPONSE = RequeteFigee(
+    lambda dossier_id: (
+        ReponseFamille.objects.filter(dossier=dossier_id)
         .select_related("responsable")
         .prefetch_related("propositions_acceptees__voie")
-        .first()
+        .order_by("pk")
     )
+)
+_ACCORDS = RequeteFigee(
+    lambda dossier_id, responsable_id: Accord.objects.filter(
+        dossier=dossier_id, responsable=responsable_id
+    ).values_list("pk")
+)
+
+
+def _a_donne_son_accord(dossier: Dossier, responsable) -> bool:
+    return bool(_ACCORDS.lignes(dossier.pk, responsable.pk))
+
+
+def _contexte(request, dossier: Dossier) -> dict:
+    responsable = workflow._responsable(request.user, dossier)
+    reponses = _REPONSE.objets(dossier.pk)
+    reponse = reponses[0] if reponses else None
+    propositions = workflow.propositions_du_dossier(dossier)
     titulaire_id = dossier.titulaire_demandes_id
     peut_repondre = dossier.etat == Etat.PROPOSITIONS_PUBLIEES and (
         responsable is None or titulaire_id in (None, responsable.pk)
@@ -52,15 +69,14 @@ def _contexte(request, dossier: Dossier) -> dict:
         and reponse is not None
         and responsable is not None
         and responsable.pk != reponse.responsable_id
-        and not Accord.objects.filter(dossier=dossier, responsable=responsable).exists()
+        and not _a_donne_son_accord(dossier, responsable)
     )
     decision = workflow.decision_en_vigueur(dossier)
     nom = _("Réponse aux propositions du conseil de classe")
     return {
         "dossier": dossier,
-        "propositions": Proposition.objects.filter(dossier=dossier)
-        .select_related("voie", "voeu")
-        .order_by("voeu__rang", "voie__libelle"),
+        "propositions": propositions,
+        "acceptables": workflow.propositions_acceptables(dossier, propositions),
         "reponse": reponse,
         "peut_repondre": peut_repondre,
         "attend_le_titulaire": dossier.etat == Etat.PROPOSITIONS_PUBLIEES and not peut_repondre,
@@ -84,10 +100,7 @@ def _etape(nom, responsable, dossier, reponse, peut_repondre, peut_accorder) -> 
         return Etape(nom, "accord", 1)
     if reponse is not None and (responsable is None or reponse.responsable_id == responsable.pk):
         return Etape(nom, "reponse", 2)
-    if (
-        responsable is not None
-        and Accord.objects.filter(dossier=dossier, responsable=responsable).exists()
-    ):
+    if responsable is not None and _a_donne_son_accord(dossier, responsable):
         return Etape(nom, "accord", 2)
     return None
 
@@ -95,9 +108,7 @@ def _etape(nom, responsable, dossier, reponse, peut_repondre, peut_accorder) -> 
 def _page(request, dossier, *, reponse_form=None, accord_form=None, status=200):
     contexte = _contexte(request, dossier)
     if contexte["peut_repondre"]:
-        contexte["reponse_form"] = reponse_form or ReponseForm(
-            propositions=workflow.propositions_acceptables(dossier)
-        )
+        contexte["reponse_form"] = reponse_form or ReponseForm(propositions=contexte["acceptables"])
     if contexte["peut_accorder"]:
         contexte["accord_form"] = accord_form or AccordForm()
     form = reponse_form or accord_form
