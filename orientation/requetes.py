@@ -73,14 +73,16 @@ class RequeteFigee:
     def _lignes(self, parametres):
         compilee = self._compilee
         if compilee is None:
-            if not _distincts(parametres):
-                # Two equal parameters (a pupil and an account with the same id): the check of
-                # their order cannot tell them apart, so this SQL serves this call only.
+            # Two equal parameters (an account given twice, or a pupil and an account with the
+            # same id): their order in the SQL cannot be checked on these values, so it is
+            # compiled and checked on stand-ins of the same type, all different.
+            modele = parametres if _distincts(parametres) else _substituts(parametres)
+            if modele is None:  # no stand-in for this type: this SQL serves this call only
                 compilee = self._compiler(parametres)
             else:
                 with self._verrou:
                     if self._compilee is None:
-                        self._compilee = self._compiler(parametres)
+                        self._compilee = self._compiler(modele)
                 compilee = self._compilee
         alias, sql, objets, convertisseurs = compilee
         connection = connections[alias]
@@ -118,6 +120,23 @@ class RequeteFigee:
 
 def _distincts(parametres) -> bool:
     return all(a != b for i, a in enumerate(parametres) for b in parametres[i + 1 :])
+
+
+def _substituts(parametres) -> tuple | None:
+    """The parameters, those equal to another replaced by values of the same type, all different
+    (positive integers within any integer column's range, strings no one types); None when such
+    a parameter is of another type."""
+    substituts = list(parametres)
+    for i, p in enumerate(parametres):
+        if not any(p == q for j, q in enumerate(parametres) if j != i):
+            continue
+        if isinstance(p, bool) or not isinstance(p, int | str):
+            return None
+        substitut = 32000 + i if isinstance(p, int) else f"\x00substitut-{i}"
+        if substitut in parametres:
+            return None
+        substituts[i] = substitut
+    return tuple(substituts)
 
 
 def _convertir(ligne, convertisseurs, connection):

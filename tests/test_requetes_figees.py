@@ -72,20 +72,26 @@ def test_forme_qui_depend_des_valeurs_refusee(fabrique, en_liste):
         RequeteFigee(fabrique).objets([compte.pk] if en_liste else compte.pk)
 
 
-def test_deux_parametres_egaux_ne_figent_pas_un_ordre_qui_n_a_pas_ete_verifie():
-    # Given in the other order than the SQL's, the parameters are refused: unless the first call
-    # gives them equal (a pupil and an account with the same id), when the order cannot be
-    # checked. That call is answered right and nothing is kept; the next one checks the order.
-    a, b = UserFactory(), UserFactory()
-    requete = RequeteFigee(
-        lambda debut, pk: User.objects.filter(pk__gte=pk)
-        .filter(id__lte=debut)
-        .order_by("pk")
-        .values_list("pk", flat=False)
+def test_deux_parametres_egaux_ne_cachent_pas_un_ordre_inverse():
+    # Given in the other order than the SQL's, the parameters are refused, even when the first
+    # call gives them equal (a pupil and an account with the same id): the order is then checked
+    # on stand-ins, all different. A parameter meant twice (the account, twice) is accepted.
+    a = UserFactory()
+    inverse = RequeteFigee(
+        lambda debut, pk: (
+            User.objects.filter(pk__gte=pk)
+            .filter(id__lte=debut)
+            .order_by("pk")
+            .values_list("pk", flat=False)
+        )
     )
-    assert requete.lignes(a.pk, a.pk) == [(a.pk,)]
     with pytest.raises(ValueError, match="forme"):
-        requete.lignes(b.pk, a.pk)
+        inverse.lignes(a.pk, a.pk)
+    deux_fois = RequeteFigee(
+        lambda pk, soi: User.objects.filter(pk=pk).filter(id=soi).values_list("username")
+    )
+    assert deux_fois.lignes(a.pk, a.pk) == [(a.username,)]
+    assert deux_fois.lignes(a.pk, a.pk) == [(a.username,)]
 
 
 def test_objets_avec_select_related_sans_requete_de_plus():
