@@ -111,14 +111,11 @@ class SalleAttenteMiddleware:
 
 
 def salle_attente() -> HttpResponse:
+    from orientation.views import indisponible
+
     secondes = settings.ORIENTATION_ATTENTE_REESSAI_S
-    reponse = HttpResponse(_page_salle_attente(max(1, round(secondes / 60))), status=503)
-    reponse["Retry-After"] = str(secondes)
-    reponse["Cache-Control"] = "no-store"
-    # Not one error line per refused request at the peak: the proxy's access log counts the 503s
-    # (Django's own marker, read by django.utils.log.log_response).
-    reponse._has_been_logged = True
-    return reponse
+    page = _page_salle_attente(max(1, round(secondes / 60)))
+    return indisponible(HttpResponse(page, status=503), secondes)
 
 
 # Methods that read only (RFC 9110, 9.2.1): everything else is a write, refused in read-only mode.

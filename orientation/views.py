@@ -90,6 +90,16 @@ def trop_volumineux(request, limite: int):
 REESSAYER_APRES = 300
 
 
+def indisponible(reponse: HttpResponse, secondes: int) -> HttpResponse:
+    """A 503 the operators chose (read-only mode) or the load imposed (waiting room): when to come
+    back, never cached, and not one error line per refusal (the proxy's access log counts them;
+    Django's own marker, read by django.utils.log.log_response)."""
+    reponse["Retry-After"] = str(secondes)
+    reponse["Cache-Control"] = "no-store"
+    reponse._has_been_logged = True
+    return reponse
+
+
 def lecture_seule(request):
     """503 from LectureSeuleMiddleware: the view was not called, so nothing was written. Not
     logged as an error: the operators chose it, and the access log counts the refusals. The
@@ -121,8 +131,7 @@ def lecture_seule(request):
             },
             status=503,
         )
-    reponse["Retry-After"] = str(REESSAYER_APRES)
-    return reponse
+    return indisponible(reponse, REESSAYER_APRES)
 
 
 def erreur_500(request):

@@ -231,3 +231,14 @@ def test_le_controle_de_sante_repond_toujours(client, lecture_seule):
     assert client.get(reverse("sante")).content == b"ok"
     # The mode is on all the same: what would write is refused, here too.
     assert client.post(reverse("sante")).status_code == 503
+
+
+def test_un_refus_n_est_ni_garde_en_cache_ni_journalise_comme_une_erreur(
+    client, fam, lecture_seule, caplog
+):
+    dossier, _r1 = fam
+    reponse = client.post(intentions(dossier), LISTE)
+    assert reponse.status_code == 503
+    assert reponse["Cache-Control"] == "no-store"
+    # Chosen by the operators: one error line per refused entry would drown the logs.
+    assert not [r for r in caplog.records if r.name == "django.request"]
