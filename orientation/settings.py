@@ -114,6 +114,18 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "orientation.rendu.RenduFormulaires"
 
+# Caches in each process's memory. "fragments": the parts of the page skeleton that are the same
+# for every visitor (layout/base.html), rendered once per process and language, never expired:
+# they change only with a deployment, which restarts the processes.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": None,
+    },
+}
+
 # Database: one URL. SQLite file by default (demo, quick tests); PostgreSQL in CI and production.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'orientation.sqlite3'}")
 DATABASES = {

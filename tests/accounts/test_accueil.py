@@ -39,7 +39,7 @@ def test_famille_voit_ses_deux_enfants_dans_deux_ecoles_et_pas_ceux_des_autres(c
     d1 = _enfant(parent, c1)
     d2 = _enfant(parent, c2, etat=Etat.AVIS_ACCUSE)
     conseil = ConseilDivisionFactory(campagne=c1, division=d1.eleve.division)
-    autre = LienFactory()  # another family's child, same school
+    autre = LienFactory(eleve__nom="Zéphyrinet")  # another family's child; a name no one else has
     LienFactory(eleve=d1.eleve, niveau=3, responsable__user=UserFactory())  # a mere contact
     client.force_login(parent)
     response = client.get("/")

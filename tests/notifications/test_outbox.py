@@ -163,6 +163,9 @@ def test_une_transaction_annulee_n_ecrit_aucun_courriel():
 def test_chaque_evenement_en_francais_texte_et_html_sans_donnees_superflues(evenement, contexte):
     dossier, _resp = famille()
     eleve = dossier.eleve
+    # A surname no representative can share: the greeting names the representative in full.
+    eleve.nom = "Zéphyrinet"
+    eleve.save(update_fields=["nom"])
     (row, _autre) = evenement.envoyer(dossier=dossier, contexte=contexte)
     for corps in (row.sujet, row.corps_texte, row.corps_html):
         assert eleve.prenom in corps.replace("&#x27;", "'")

@@ -1,0 +1,75 @@
+"""The parts of the page skeleton that are the same for every visitor are rendered once per process
+(layout/base.html, docs/performance.md « Fragments figés »); what depends on the visitor is not."""
+
+import re
+
+import pytest
+from django.core.cache import caches
+
+from tests.factories import famille
+
+FIGES = ("layout/skiplinks.html", "layout/footer.html")
+
+
+@pytest.fixture
+def fragments_vides():
+    caches["fragments"].clear()
+    yield
+    caches["fragments"].clear()
+
+
+def _sans_jetons(html: str) -> str:
+    """The page without what changes at every response: the CSP nonce and the CSRF token."""
+    html = re.sub(r'nonce="[^"]*"', 'nonce=""', html)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_les_parties_communes_sont_rendues_une_fois_et_a_l_identique(client, db, fragments_vides):
+    premiere = client.get("/accessibilite/")
+    seconde = client.get("/accessibilite/")
+    rendus = [t.name for t in premiere.templates]
+    assert all(nom in rendus for nom in FIGES)
+    assert not any(t.name in FIGES for t in seconde.templates)
+    assert _sans_jetons(seconde.content.decode()) == _sans_jetons(premiere.content.decode())
+    html = seconde.content.decode()
+    assert 'id="footer"' in html and "Accessibilité : partiellement conforme" in html
+    assert 'href="#content"' in html  # the skip links
+    assert "fr-header__service-title" in html  # the header's brand
+    assert "dsfr.min.css" in html
+
+
+def test_ce_qui_depend_du_visiteur_n_est_pas_fige(client, db, fragments_vides):
+    anonyme = client.get("/accessibilite/").content.decode()
+    assert "Se connecter" in anonyme and "Se déconnecter" not in anonyme
+
+    _dossier, (responsable, _autre) = famille()
+    client.force_login(responsable.user)
+    connecte = client.get("/accessibilite/")
+    html = connecte.content.decode()
+    assert "Se déconnecter" in html and "Activer mon compte" not in html
+    # The logout form carries this session's CSRF token; the scripts this response's nonce.
+    assert re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', html)
+    nonces = set(re.findall(r'nonce="([^"]+)"', html))
+    assert len(nonces) == 1 and nonces <= set(
+        re.findall(r"'nonce-([^']+)'", connecte.headers["Content-Security-Policy"])
+    )
+    # The current page of the menu is the request's, not the first visitor's.
+    accueil = client.get("/").content.decode()
+    assert re.search(r'href="/"\s+aria-current="page"', accueil)
+    assert not re.search(r'aria-current="page"', html)
+
+
+def test_le_pied_de_page_de_demonstration_n_est_pas_celui_de_la_production(
+    client, db, settings, fragments_vides
+):
+    from orientation.context_processors import _site_config
+
+    settings.ORIENTATION_DEMO = False
+    _site_config.cache_clear()
+    assert "Courriels envoyés" not in client.get("/accessibilite/").content.decode()
+    settings.ORIENTATION_DEMO = True
+    _site_config.cache_clear()
+    try:
+        assert "Courriels envoyés" in client.get("/accessibilite/").content.decode()
+    finally:
+        _site_config.cache_clear()
