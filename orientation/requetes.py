@@ -59,14 +59,16 @@ class RequeteFigee:
             # select_related() models, each placed by the ORM's own RelatedPopulator.
             info = compiler.klass_info
             champs = info["select_fields"]
-            if compiler.annotation_col_map or champs != list(range(len(champs))):
-                raise ValueError("RequeteFigee : des objets sans annotation")
+            if champs != list(range(len(champs))):
+                raise ValueError("RequeteFigee : les colonnes du modèle d'abord")
             objets = (
                 qs.model,
                 [colonne.target.attname for colonne in colonnes[: len(champs)]],
                 get_related_populators(info, compiler.select, qs.db, qs._fetch_mode),
                 qs._fetch_mode,
                 qs._prefetch_related_lookups,
+                # The annotations, set on each object as ModelIterable sets them.
+                tuple(compiler.annotation_col_map.items()),
             )
         return qs.db, sql, objets, convertisseurs
 
@@ -99,12 +101,14 @@ class RequeteFigee:
         alias, objets, lignes = self._lignes(parametres)
         if objets is None:
             raise TypeError("RequeteFigee.objets : la requête ne donne pas des objets")
-        modele, noms, liees, fetch_mode, prefetches = objets
+        modele, noms, liees, fetch_mode, prefetches, annotations = objets
         resultat = []
         for ligne in lignes:
             objet = modele.from_db(alias, noms, ligne[: len(noms)], fetch_mode=fetch_mode)
             for populateur in liees:
                 populateur.populate(ligne, objet)
+            for nom, position in annotations:
+                setattr(objet, nom, ligne[position])
             resultat.append(objet)
         if prefetches and resultat:
             prefetch_related_objects(resultat, *prefetches)

@@ -126,10 +126,17 @@ def test_prefetch_related_de_la_requete_quand_il_y_a_des_objets():
     assert len(requetes) == 1
 
 
-def test_annotations_et_mauvais_usage_refuses():
+def test_annotations_posees_sur_les_objets_comme_par_l_orm():
+    avec, sans = PersonnelFactory(), UserFactory()
+    PersonnelFactory(user=avec.user)
     annotee = RequeteFigee(lambda pk: User.objects.filter(pk=pk).annotate(n=Count("postes")))
-    with pytest.raises(ValueError, match="annotation"):
-        annotee.objets(1)
+    for compte in (avec.user, sans, avec.user):
+        (lu,) = annotee.objets(compte.pk)
+        assert lu.n == User.objects.annotate(n=Count("postes")).get(pk=compte.pk).n
+    assert (annotee.objets(avec.user.pk)[0].n, annotee.objets(sans.pk)[0].n) == (2, 0)
+
+
+def test_mauvais_usage_refuse():
     with pytest.raises(TypeError):
         RequeteFigee(lambda pk: User.objects.filter(pk=pk).values_list("pk")).objets(1)
     with pytest.raises(TypeError):
@@ -152,6 +159,26 @@ def test_compte_desactive_deconnecte_a_la_requete_suivante(client):
     User.objects.filter(pk=compte.pk).update(is_active=False)
     reponse = client.get(reverse("accounts:profil"))
     assert reponse.status_code == 302 and "/compte/connexion/" in reponse["Location"]
+
+
+def test_le_compte_de_la_session_dit_s_il_a_des_postes(client):
+    """A family's request reads no staff positions: the account's own query says it has none.
+    A position given during the session counts from the next request."""
+    compte = UserFactory()
+    client.force_login(compte)
+
+    def postes_lus(requetes):
+        debut = f'SELECT "{Personnel._meta.db_table}".'
+        return [q for q in requetes.captured_queries if q["sql"].startswith(debut)]
+
+    with CaptureQueriesContext(connection) as requetes:
+        assert client.get(reverse("accounts:profil")).status_code == 200
+    assert postes_lus(requetes) == []
+    poste = PersonnelFactory(user=compte)
+    with CaptureQueriesContext(connection) as requetes:
+        html = client.get(reverse("accounts:profil")).content.decode()
+    assert len(postes_lus(requetes)) == 1
+    assert poste.etablissement.nom in html
 
 
 def test_dossier_visible_donne_les_dossiers_de_dossiers_visibles():

@@ -1,14 +1,31 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import OuterRef, Subquery
 
 from orientation.requetes import RequeteFigee
 
-_COMPTE = RequeteFigee(lambda pk: get_user_model()._default_manager.filter(pk=pk))
+
+def _compte(pk):
+    from orientation.etablissements.models import Personnel
+
+    return (
+        get_user_model()
+        ._default_manager.filter(pk=pk)
+        # One of its positions' ids, or NULL: Exists() would add a constant to the parameters.
+        .annotate(
+            _un_poste=Subquery(Personnel.objects.filter(user=OuterRef("pk")).values("pk")[:1])
+        )
+    )
+
+
+_COMPTE = RequeteFigee(_compte)
 
 
 class CompteDeLaSession(ModelBackend):
     """Reloads the session's account on each request as ModelBackend does, by a query compiled
-    once per process (orientation/requetes.py)."""
+    once per process (orientation/requetes.py). The same query says whether the account holds a
+    staff position (`_un_poste`): a family's request, most of them, then reads no positions
+    (permissions._postes)."""
 
     def get_user(self, user_id):
         comptes = _COMPTE.objets(get_user_model()._meta.pk.to_python(user_id))

@@ -27,10 +27,13 @@ _POSTES = RequeteFigee(lambda user_id: _postes_lus().filter(user=user_id))
 
 
 def _postes(user):
-    """The user's staff positions, fetched once per request object."""
+    """The user's staff positions, fetched once per request object; none read when the account
+    was loaded knowing it has none (accounts/backends.py: the session's account)."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_postes_cache", None)
+    if cached is None and getattr(user, "_un_poste", 0) is None:
+        cached = user._postes_cache = []
     if cached is None:
         cached = _POSTES.objets(user.pk)
         user._postes_cache = cached

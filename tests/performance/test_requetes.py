@@ -49,8 +49,8 @@ def test_sante_sans_sql(client):
 @pytest.mark.parametrize(
     ("nom", "budget"),
     [
-        ("dialogue:famille_dossier", 8),
-        ("dialogue:famille_intentions", 8),
+        ("dialogue:famille_dossier", 7),
+        ("dialogue:famille_intentions", 7),
     ],
 )
 def test_pages_famille_independantes_du_nombre_de_voeux(client, nom, budget):
