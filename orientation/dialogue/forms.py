@@ -108,6 +108,28 @@ def appliquer_action(lignes: list[Ligne], action: str) -> list[Ligne]:
     return lignes
 
 
+def voeux_saisis(lignes: list[Ligne]) -> list[regles.VoeuSaisi]:
+    """The rows as regles.VoeuSaisi, in order (rank = position), for the workflow to check: no
+    form is needed for that, only to show the list again. The fields a voie does not use are
+    ignored (a hidden field keeps the family's ticks if it switches back)."""
+    codes_famille = {
+        v.famille: v.code for v in catalogue.actif().voies if v.famille != regles.TECHNOLOGIQUE
+    }
+    resultat = []
+    for ligne in lignes:
+        famille = ligne.famille
+        code = ligne.serie if famille == regles.TECHNOLOGIQUE else codes_famille.get(famille, "")
+        resultat.append(
+            regles.VoeuSaisi(
+                famille=famille,
+                voie_code=code,
+                specialites=tuple(ligne.specialites) if famille == regles.GENERALE else (),
+                option_pro=ligne.option if famille == regles.PROFESSIONNELLE else "",
+            )
+        )
+    return resultat
+
+
 class VoeuxForm(DsfrBaseForm):
     """The rows of the working list. Always bound (to the rows), so that what was typed stays on
     screen; `sans_erreurs()` hides the checks when a button only changed the list."""
@@ -128,9 +150,6 @@ class VoeuxForm(DsfrBaseForm):
         series = [("", _("— choisir une série —"))] + [
             (v.code, v.libelle) for v in ref.voies if v.famille == regles.TECHNOLOGIQUE
         ]
-        self.codes_famille = {
-            v.famille: v.code for v in ref.voies if v.famille != regles.TECHNOLOGIQUE
-        }
         self.fields["nb_lignes"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
         for n in range(1, len(lignes) + 1):
             self.fields[f"v{n}-famille"] = forms.ChoiceField(
@@ -174,25 +193,7 @@ class VoeuxForm(DsfrBaseForm):
         ]
 
     def voeux(self) -> list[regles.VoeuSaisi]:
-        """The rows as regles.VoeuSaisi, in order (rank = position). The fields a voie does not
-        use are ignored (a hidden field keeps the family's ticks if it switches back)."""
-        resultat = []
-        for ligne in self.lignes_saisies:
-            famille = ligne.famille
-            code = (
-                ligne.serie
-                if famille == regles.TECHNOLOGIQUE
-                else self.codes_famille.get(famille, "")
-            )
-            resultat.append(
-                regles.VoeuSaisi(
-                    famille=famille,
-                    voie_code=code,
-                    specialites=tuple(ligne.specialites) if famille == regles.GENERALE else (),
-                    option_pro=ligne.option if famille == regles.PROFESSIONNELLE else "",
-                )
-            )
-        return resultat
+        return voeux_saisis(self.lignes_saisies)
 
     def erreurs_des_regles(self, erreurs: list[regles.Erreur]) -> None:
         """R8–R11 errors next to their field (rank = row number), the others on top."""

@@ -25,7 +25,14 @@ from orientation.campagnes.models import Phase
 from orientation.requetes import RequeteFigee
 
 from .. import workflow
-from ..forms import Ligne, VoeuxForm, appliquer_action, lignes_depuis_post, lignes_depuis_voeux
+from ..forms import (
+    Ligne,
+    VoeuxForm,
+    appliquer_action,
+    lignes_depuis_post,
+    lignes_depuis_voeux,
+    voeux_saisis,
+)
 from ..models import Dossier, Etat, Saisie, Voeu
 from ..parcours import Etape
 
@@ -240,21 +247,26 @@ def voeux(request, pk, segment):
         form = VoeuxForm(lignes, campagne=campagne, phase=phase).sans_erreurs()
         return _page_voeux(request, dossier, phase, form, modifie=True)
 
-    form = VoeuxForm(lignes, campagne=campagne, phase=phase).sans_erreurs()
+    def refus(erreurs=(), message=None):
+        # The form is built only to show the list again, with the reasons next to their fields.
+        form = VoeuxForm(lignes, campagne=campagne, phase=phase).sans_erreurs()
+        form.erreurs_des_regles(erreurs)  # R8–R11
+        if message:
+            form.add_error(None, message)
+        return _page_voeux(request, dossier, phase, form, status=400, modifie=True)
+
     try:
         validation = workflow.valider_voeux(
-            dossier, request.user, phase, form.voeux(), ip=_ip(request)
+            dossier, request.user, phase, voeux_saisis(lignes), ip=_ip(request)
         )
     except workflow.VoeuxInvalides as exc:
-        form.erreurs_des_regles(exc.erreurs)  # R8–R11, next to their field
-        return _page_voeux(request, dossier, phase, form, status=400, modifie=True)
+        return refus(exc.erreurs)
     except workflow.Interdit as exc:
         # R7: the other representative validated first (maybe a second ago).
         messages.error(request, exc.message)
         return redirect("dialogue:famille_dossier", pk=dossier.pk)
     except workflow.TransitionRefusee as exc:
-        form.add_error(None, exc.message)
-        return _page_voeux(request, dossier, phase, form, status=400, modifie=True)
+        return refus(message=exc.message)
     workflow.noter_modification(request.session, validation)  # R15
     if validation.modifie:
         messages.success(
