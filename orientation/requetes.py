@@ -151,3 +151,20 @@ def _convertir(ligne, convertisseurs, connection):
             valeur = conv(valeur, expression, connection)
         ligne[position] = valeur
     return ligne
+
+
+def poser_prefetch(objets: list, nom: str, paires) -> None:
+    """Leaves on each of `objets` what `prefetch_related(nom)` of a many-to-many would: the
+    queryset of `objet.<nom>.all()`, already filled. `paires` are (the object's pk, a related
+    object), in the relation's order, read by a RequeteFigee keyed on what the objects share (the
+    dossier, say) instead of the IN list of their ids that Django compiles at each call."""
+    par_objet: dict = {}
+    for pk, lie in paires:
+        par_objet.setdefault(pk, []).append(lie)
+    for objet in objets:
+        requete = getattr(objet, nom).get_queryset()
+        requete._result_cache = par_objet.get(objet.pk, [])
+        requete._prefetch_done = True
+        if not hasattr(objet, "_prefetched_objects_cache"):
+            objet._prefetched_objects_cache = {}
+        objet._prefetched_objects_cache[nom] = requete

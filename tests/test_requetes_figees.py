@@ -215,3 +215,56 @@ def test_dossier_visible_donne_les_dossiers_de_dossiers_visibles():
     assert len(permissions.dossiers_visibles(Dossier.objects.all(), representant)) == 2
     assert permissions.dossier_visible(representant, frere.pk, "eleve").eleve == frere.eleve
     assert permissions.dossier_visible(User.objects.get(pk=contact.pk), monde.dossier.pk) is None
+
+
+def test_voeux_de_la_famille_comme_prefetch_related_sans_requete_de_plus():
+    """The family pages' wishes: their spécialités and those of the council's avis, read by
+    fixed queries keyed on the dossier, are those prefetch_related() gives, in the same order."""
+    from orientation.campagnes.models import Phase, Specialite, Voie
+    from orientation.dialogue.models import Avis, Voeu
+    from orientation.dialogue.views.famille import _voeux
+    from tests.factories import famille
+
+    dossier, _responsables = famille()
+    autre, _ = famille()
+    generale = Voie.objects.get(code="GENERALE")
+    specialites = list(Specialite.objects.order_by("-code")[:4])
+    for d in (dossier, autre):
+        for phase in (Phase.PROVISOIRE, Phase.DEFINITIVE):
+            voeu = Voeu.objects.create(dossier=d, phase=phase, rang=1, voie=generale)
+            voeu.specialites.set(specialites[:3] if d == dossier else specialites[1:])
+            avis = Avis.objects.create(voeu=voeu, valeur="favorable")
+            avis.specialites_recommandees.set(specialites[2:])
+    Voeu.objects.create(
+        dossier=dossier, phase=Phase.PROVISOIRE, rang=2, voie=Voie.objects.get(code="STMG")
+    )
+
+    def lu(voeux):
+        return [
+            (
+                v.pk,
+                [s.code for s in v.specialites.all()],
+                [s.code for s in v.avis.specialites_recommandees.all()]
+                if getattr(v, "avis", None)
+                else None,
+            )
+            for v in voeux
+        ]
+
+    attendus = (
+        Voeu.objects.filter(dossier=dossier)
+        .select_related("voie", "avis")
+        .prefetch_related("specialites", "avis__specialites_recommandees")
+        .order_by("phase", "rang")
+    )
+    with CaptureQueriesContext(connection) as requetes:
+        voeux = _voeux(dossier)
+        obtenu = lu(voeux)
+    assert obtenu == lu(attendus)
+    assert [len(s) for _pk, s, _r in obtenu] == [3, 3, 0]
+    assert len(requetes) == 3  # the wishes, their spécialités, those of the avis
+    with CaptureQueriesContext(connection) as requetes:
+        assert lu(_voeux(dossier, Phase.DEFINITIVE)) == [
+            t for t in lu(attendus) if t[0] in {v.pk for v in voeux if v.phase == "definitive"}
+        ]
+    assert len(requetes) == 3
