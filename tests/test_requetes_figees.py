@@ -268,3 +268,57 @@ def test_voeux_de_la_famille_comme_prefetch_related_sans_requete_de_plus():
             t for t in lu(attendus) if t[0] in {v.pk for v in voeux if v.phase == "definitive"}
         ]
     assert len(requetes) == 3
+
+
+@pytest.mark.parametrize("phase", ["provisoire", "definitive"])
+def test_eleve_de_la_grille_relu_comme_la_grille_le_lit(phase):
+    """After a save, the council grid's pupil block is read by lectures.dossier_du_conseil():
+    the same wishes, answers, spécialités and proposed voies as the whole grid's reading."""
+    from orientation.campagnes.models import Specialite, Voie
+    from orientation.dialogue.models import Proposition
+    from orientation.dialogue.views.conseil import _dossier, _dossiers
+    from tests.factories import famille
+    from tests.performance.test_budgets_pages import _voeux_en_plus
+
+    dossier, _responsables = famille()
+    voisin, _ = famille(dossier.campagne, eleve__division=dossier.eleve.division)
+    pp = UserFactory()
+    for d in (dossier, voisin):
+        _voeux_en_plus(d, 3, pp)
+    proposee = Proposition.objects.create(
+        dossier=dossier,
+        voeu=None,
+        voie=Voie.objects.exclude(pk__in=dossier.voeux.values("voie_id")).first(),
+        reponse="oui",
+    )
+    proposee.specialites_recommandees.set(Specialite.objects.order_by("code")[:2])
+
+    def lu(d):
+        champ = "avis" if phase == "provisoire" else "proposition"
+        reponses = [getattr(v, champ, None) for v in d.voeux_lus]
+        reponses += getattr(d, "proposees_lues", [])
+        return (
+            d.pk,
+            d.eleve.nom,
+            [(v.pk, v.voie.code, [s.code for s in v.specialites.all()]) for v in d.voeux_lus],
+            [
+                (
+                    r.pk,
+                    getattr(r.saisi_par, "pk", None),
+                    [s.code for s in r.specialites_recommandees.all()],
+                )
+                if r
+                else None
+                for r in reponses
+            ],
+        )
+
+    division, campagne = dossier.eleve.division, dossier.campagne
+    (attendu,) = [d for d in _dossiers(division, campagne, phase) if d.pk == dossier.pk]
+    with CaptureQueriesContext(connection) as requetes:
+        obtenu = lu(_dossier(division, campagne, phase, dossier.pk))
+    assert obtenu == lu(attendu)
+    assert any(r and r[2] for r in obtenu[3]) and any(s for _pk, _v, s in obtenu[2])
+    assert len(requetes) == (4 if phase == "provisoire" else 5)
+    autre_division = DivisionFactory(etablissement=division.etablissement)
+    assert _dossier(autre_division, campagne, phase, dossier.pk) is None

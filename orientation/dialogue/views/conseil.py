@@ -26,7 +26,7 @@ from orientation.campagnes import catalogue
 from orientation.campagnes.models import ConseilDivision, Phase, Voie
 from orientation.etablissements.models import Division
 
-from .. import forms_conseil, regles, workflow
+from .. import forms_conseil, lectures, regles, workflow
 from ..models import Avis, Dossier, Proposition, Voeu
 
 PHASES = {"provisoire": Phase.PROVISOIRE, "definitive": Phase.DEFINITIVE}
@@ -120,7 +120,7 @@ def _division(request, division_pk: int, phase: str):
     return division, campagne, PHASES[phase]
 
 
-def _dossiers(division, campagne, phase, pk=None):
+def _dossiers(division, campagne, phase):
     """The pupils of the division with their voeux and the council's answers: a fixed number of
     queries whatever the division's size."""
     voeux = Voeu.objects.filter(phase=phase).select_related("voie").prefetch_related("specialites")
@@ -150,9 +150,15 @@ def _dossiers(division, campagne, phase, pk=None):
                 to_attr="proposees_lues",
             )
         )
-    if pk is not None:
-        qs = qs.filter(pk=pk)
     return list(qs)
+
+
+def _dossier(division, campagne, phase, pk):
+    """One pupil of _dossiers(), read as it is after a save: the same objects, by queries
+    compiled once per process (lectures.py); None if not a current pupil of the division."""
+    return lectures.dossier_du_conseil(
+        campagne.pk, division.pk, pk, phase, provisoire=phase == Phase.PROVISOIRE
+    )
 
 
 def _enregistrees(dossier, phase) -> list:
@@ -275,10 +281,9 @@ def enregistrer(request, division_pk: int, phase: str, dossier_pk: int):
     division, campagne, phase = _division(request, division_pk, phase)
     if not permissions.peut_saisir_conseil(request.user, division):
         raise Http404
-    trouves = _dossiers(division, campagne, phase, pk=dossier_pk)
-    if not trouves:
+    dossier = _dossier(division, campagne, phase, dossier_pk)
+    if dossier is None:
         raise Http404
-    dossier = trouves[0]
     voies = _voies(phase)
     specialites_ids = {s.pk for s in catalogue.actif().specialites}
     lecture = forms_conseil.lire(request.POST, phase, dossier.voeux_lus, voies, specialites_ids)
@@ -300,7 +305,7 @@ def enregistrer(request, division_pk: int, phase: str, dossier_pk: int):
         except workflow.ModificationConcurrente as refus:
             # Show what is saved now (the colleague's answers) with its version, not what was
             # typed over the old one.
-            ligne = _ligne(_dossiers(division, campagne, phase, pk=dossier.pk)[0], phase, voies)
+            ligne = _ligne(_dossier(division, campagne, phase, dossier.pk), phase, voies)
             ligne.erreur = refus.message
             return _reafficher(request, division, campagne, phase, voies, ligne, 409, refus.message)
         except workflow.TransitionRefusee as refus:
@@ -310,7 +315,7 @@ def enregistrer(request, division_pk: int, phase: str, dossier_pk: int):
                 "eleve": dossier.eleve.nom_complet
             }
             if request.headers.get("x-requested-with") == "fetch":
-                ligne = _ligne(_dossiers(division, campagne, phase, pk=dossier.pk)[0], phase, voies)
+                ligne = _ligne(_dossier(division, campagne, phase, dossier.pk), phase, voies)
                 return _reafficher(request, division, campagne, phase, voies, ligne, 200, message)
             messages.success(request, message)
             return redirect(ancre)

@@ -21,10 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from orientation.accounts import permissions
 from orientation.campagnes import calendrier
-from orientation.campagnes.models import Phase, Specialite
-from orientation.requetes import RequeteFigee, poser_prefetch
+from orientation.campagnes.models import Phase
+from orientation.requetes import RequeteFigee
 
-from .. import workflow
+from .. import lectures, workflow
 from ..forms import (
     Ligne,
     VoeuxForm,
@@ -33,7 +33,7 @@ from ..forms import (
     lignes_depuis_voeux,
     voeux_saisis,
 )
-from ..models import Avis, Dossier, Etat, Saisie, Voeu
+from ..models import Dossier, Etat, Saisie, Voeu
 from ..parcours import Etape
 
 # The URL segment of each phase's list.
@@ -99,26 +99,10 @@ def _voeux_lus():
     return Voeu.objects.select_related("voie", "avis").order_by("phase", "rang")
 
 
-# Read by every family page: compiled once per process (orientation/requetes.py), the
-# spécialités of the wishes and those the council recommended included (keyed on the dossier,
-# not on the list of the wishes' ids as prefetch_related() would be).
+# Read by every family page: compiled once per process (orientation/requetes.py).
 _VOEUX_DES_DEUX_PHASES = RequeteFigee(lambda dossier_id: _voeux_lus().filter(dossier=dossier_id))
 _VOEUX_D_UNE_PHASE = RequeteFigee(
     lambda dossier_id, phase: _voeux_lus().filter(dossier=dossier_id).filter(phase=phase)
-)
-_SPECIALITES_DES_VOEUX = RequeteFigee(
-    lambda dossier_id: (
-        Voeu.specialites.through.objects.filter(voeu__dossier=dossier_id)
-        .select_related("specialite")
-        .order_by(*(f"specialite__{c}" for c in Specialite._meta.ordering), "pk")
-    )
-)
-_SPECIALITES_RECOMMANDEES = RequeteFigee(
-    lambda dossier_id: (
-        Avis.specialites_recommandees.through.objects.filter(avis__voeu__dossier=dossier_id)
-        .select_related("specialite")
-        .order_by(*(f"specialite__{c}" for c in Specialite._meta.ordering), "pk")
-    )
 )
 
 
@@ -129,14 +113,7 @@ def _voeux(dossier: Dossier, phase: str | None = None) -> list[Voeu]:
         voeux = _VOEUX_DES_DEUX_PHASES.objets(dossier.pk)
     else:
         voeux = _VOEUX_D_UNE_PHASE.objets(dossier.pk, phase)
-    if voeux:
-        paires = ((x.voeu_id, x.specialite) for x in _SPECIALITES_DES_VOEUX.objets(dossier.pk))
-        poser_prefetch(voeux, "specialites", paires)
-        avis = [a for v in voeux if (a := getattr(v, "avis", None)) is not None]
-        if avis:
-            liens = _SPECIALITES_RECOMMANDEES.objets(dossier.pk)
-            paires = ((x.avis_id, x.specialite) for x in liens)
-            poser_prefetch(avis, "specialites_recommandees", paires)
+    lectures.poser_specialites(dossier.pk, voeux, lectures.avis_des_voeux(voeux))
     return voeux
 
 
