@@ -322,3 +322,21 @@ def test_eleve_de_la_grille_relu_comme_la_grille_le_lit(phase):
     assert len(requetes) == (4 if phase == "provisoire" else 5)
     autre_division = DivisionFactory(etablissement=division.etablissement)
     assert _dossier(autre_division, campagne, phase, dossier.pk) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verrou_du_dossier_seulement_dans_une_transaction():
+    """The dossier's row lock of every transition, compiled once, still refuses to run outside a
+    transaction, as select_for_update() does (it would lock nothing)."""
+    from django.db import transaction
+
+    from orientation.dialogue import workflow
+    from tests.factories import famille
+
+    dossier, _ = famille()
+    with pytest.raises(transaction.TransactionManagementError):
+        workflow._verrouiller(dossier)
+    with transaction.atomic():
+        assert workflow._verrouiller(dossier.pk) == dossier
+        with pytest.raises(type(dossier).DoesNotExist):
+            workflow._verrouiller(0)

@@ -114,13 +114,27 @@ class Validation:
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _verrouiller(dossier: Dossier | int) -> Dossier:
-    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
-    return (
+# Every transition re-reads its dossier under a row lock: compiled once per process.
+_VERROU = RequeteFigee(
+    lambda pk: (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("campagne__etablissement", "eleve")
-        .get(pk=pk)
+        .filter(pk=pk)
     )
+)
+
+
+def _verrouiller(dossier: Dossier | int) -> Dossier:
+    """The dossier re-read and locked until the end of the caller's transaction."""
+    if transaction.get_autocommit():
+        # What Django checks when it compiles a select_for_update(), done here at every call.
+        raise transaction.TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction."
+        )
+    trouves = _VERROU.objets(dossier.pk if isinstance(dossier, Dossier) else dossier)
+    if not trouves:
+        raise Dossier.DoesNotExist
+    return trouves[0]
 
 
 def _verifier_source(dossier: Dossier, transition: str) -> str:
@@ -301,6 +315,12 @@ def version_de_la_liste(dossier: Dossier, phase: str) -> str:
     return _version(Saisie.objects.filter(dossier=dossier, phase=phase).only("valide_le").first())
 
 
+# A phase's validated list (at most one: the unique constraint of Saisie).
+_SAISIE = RequeteFigee(
+    lambda dossier_id, phase: Saisie.objects.filter(dossier=dossier_id).filter(phase=phase)
+)
+
+
 def valider_voeux(
     dossier: Dossier,
     user,
@@ -343,7 +363,7 @@ def valider_voeux(
         empreinte = _empreinte(ordonnes)
 
         maintenant = timezone.now()
-        saisie = Saisie.objects.filter(dossier=dossier, phase=phase).first()
+        saisie = next(iter(_SAISIE.objets(dossier.pk, phase)), None)
         if saisie is not None and saisie.empreinte == empreinte and dossier.etat == cible:
             # A double submit of the same list: saved once.
             return Validation(dossier=dossier, saisie=saisie, modifie=False, premiere=False)
