@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -215,10 +216,34 @@ def _empreinte(voeux: list[regles.VoeuSaisi]) -> str:
     return hashlib.sha256(json.dumps(canonique).encode()).hexdigest()
 
 
+# The wishes of a list that the council already answered (an Avis, a Proposition).
+_VOEUX_REPONDUS = RequeteFigee(
+    lambda dossier_id, phase: (
+        Voeu.objects.filter(dossier=dossier_id)
+        .filter(phase=phase)
+        .filter(Q(avis__isnull=False) | Q(proposition__isnull=False))
+        .values_list("pk")
+    )
+)
+
+
+def _supprimer_voeux(dossier: Dossier, phase: str) -> None:
+    """A list's wishes, with their spécialités and the council's answers to them. Under the
+    dossier's lock (the council's saves take it too), a list nobody answered yet, nearly always,
+    goes by two DELETEs; Django's cascade, which reads every related table first, only when
+    there are answers to remove with it."""
+    voeux = Voeu.objects.filter(dossier=dossier, phase=phase)
+    if _VOEUX_REPONDUS.lignes(dossier.pk, phase):
+        voeux.delete()
+        return
+    Voeu.specialites.through.objects.filter(voeu__in=voeux).delete()  # nothing refers to them
+    voeux._raw_delete(voeux.db)  # nothing refers to them any more
+
+
 def _remplacer_voeux(dossier: Dossier, phase: str, voeux: list[regles.VoeuSaisi]) -> list[Voeu]:
     # R12: the whole list is replaced at once, inside the transaction; nothing partial survives.
     # The voeux were checked against the active catalogue (regles.verifier): every code is in it.
-    Voeu.objects.filter(dossier=dossier, phase=phase).delete()
+    _supprimer_voeux(dossier, phase)
     ref = catalogue.actif()
     crees = Voeu.objects.bulk_create(
         [

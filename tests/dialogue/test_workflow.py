@@ -249,6 +249,50 @@ def test_R11_formation_professionnelle_enregistree_a_part():
 # R12, R13 ---------------------------------------------------------------------------------------
 
 
+def test_R12_la_liste_remplacee_part_avec_ses_specialites_et_les_reponses_du_conseil(intentions):
+    """A list validated again replaces the whole previous one: its wishes, their spécialités and,
+    when the council had already answered them, its Avis (with their recommendations); the
+    other phase and the other families keep theirs."""
+    from orientation.campagnes.models import Specialite
+    from orientation.dialogue.models import Avis
+
+    dossier, (r1, _r2) = famille()
+    voisin, (v1, _v2) = famille(dossier.campagne)
+    for d, r in ((dossier, r1), (voisin, v1)):
+        valider_voeux(d, r.user, Phase.PROVISOIRE, intentions)
+    Voeu.objects.create(
+        dossier=dossier, phase=Phase.DEFINITIVE, rang=1, voie_id=codes_voies()["STMG"]
+    )
+    liens = Voeu.specialites.through.objects
+    assert liens.filter(voeu__dossier=dossier).count() == 4
+
+    valider_voeux(dossier, r1.user, Phase.PROVISOIRE, intentions[1:])
+    assert codes(dossier, Phase.PROVISOIRE) == ["STMG"]
+    assert not liens.filter(voeu__dossier=dossier).exists()
+    assert liens.filter(voeu__dossier=voisin).count() == 4
+    assert codes(dossier, Phase.DEFINITIVE) == ["STMG"]
+
+    # The council answered the list (avis entered, not yet published): they go with it.
+    valider_voeux(dossier, r1.user, Phase.PROVISOIRE, intentions)
+    for voeu in Voeu.objects.filter(dossier__in=[dossier, voisin], phase=Phase.PROVISOIRE):
+        avis = Avis.objects.create(voeu=voeu, valeur="favorable")
+        avis.specialites_recommandees.set(Specialite.objects.filter(code="MATHS"))
+    valider_voeux(dossier, r1.user, Phase.PROVISOIRE, intentions[1:])
+    assert codes(dossier, Phase.PROVISOIRE) == ["STMG"]
+    assert not Avis.objects.filter(voeu__dossier=dossier).exists()
+    assert not liens.filter(voeu__dossier=dossier).exists()
+    assert Avis.objects.filter(voeu__dossier=voisin).count() == 2
+    recommandees = Avis.specialites_recommandees.through.objects
+    assert recommandees.filter(avis__voeu__dossier=voisin).count() == 2
+    assert recommandees.count() == 2
+
+
+def codes_voies():
+    from orientation.campagnes.models import Voie
+
+    return dict(Voie.objects.values_list("code", "pk"))
+
+
 def test_R12_rien_n_est_enregistre_avant_validation(intentions):
     dossier, (r1, _r2) = famille()
     with pytest.raises(VoeuxInvalides):

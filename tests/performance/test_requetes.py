@@ -83,7 +83,7 @@ def test_validation_independante_du_nombre_de_voeux(client):
     six = _valider(client, url, series)
     encore_un = _valider(client, url, series[1:2])
     assert un == six == encore_un, (un, six, encore_un)
-    assert six <= 23, f"validation : {six} requêtes pour un budget de 23"
+    assert six <= 19, f"validation : {six} requêtes pour un budget de 19"
 
 
 def test_recapitulatif_independant_du_nombre_de_voeux(client):
