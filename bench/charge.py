@@ -103,28 +103,32 @@ def _connexion(username, mot_de_passe):
     return accueil
 
 
-def famille(f, mot_de_passe, visites, rnd):
+def listes_a_valider(specialites) -> tuple[dict, dict]:
+    """The two lists a family validates in turn, so that every validation changes the list: 1re
+    générale with four spécialités of the school's offer (R9) then 1re STMG; or 1re STI2D."""
+    generale = {
+        "nb_lignes": "2",
+        "v1-famille": "generale",
+        "v1-spe_etab": list(specialites),
+        "v2-famille": "technologique",
+        "v2-serie": "STMG",
+    }
+    techno = {"nb_lignes": "1", "v1-famille": "technologique", "v1-serie": "STI2D"}
+    return generale, techno
+
+
+def famille(f, mot_de_passe, visites, rnd, specialites=()):
     """A representative: logs in, reads the dossier, validates the intentions (an e-mail is
     enqueued) or responds to the council, reads the summary, and logs out."""
+    listes = listes_a_valider(specialites)
     yield from _connexion(f["username"], mot_de_passe)
     d = f["dossier"]
     for v in range(visites):
         yield "GET", f"/dossier/{d}/", None, OK, "famille"
         if f["stade"] == "intentions":
             yield "GET", f"/dossier/{d}/intentions/", None, OK + REDIRECT, "famille"
-            serie = ("STMG", "STI2D")[v % 2]  # alternate, so every validation changes the list
-            yield (
-                "POST",
-                f"/dossier/{d}/intentions/",
-                {
-                    "nb_lignes": "1",
-                    "v1-famille": "technologique",
-                    "v1-serie": serie,
-                    "action": "valider",
-                },
-                REDIRECT,
-                "famille",
-            )
+            liste = listes[v % 2] | {"action": "valider"}
+            yield "POST", f"/dossier/{d}/intentions/", liste, REDIRECT, "famille"
             yield "GET", f"/dossier/{d}/recapitulatif/intentions/", None, OK, "famille"
         else:
             yield "GET", f"/dossier/{d}/reponse/", None, OK, "famille"
@@ -229,7 +233,7 @@ def _travail(args):
         if tirage < 0.85 or not profs:
             f = familles[compteur["f"] % len(familles)]
             compteur["f"] += 1
-            return famille(f, mdp, visites, rnd)
+            return famille(f, mdp, visites, rnd, manifeste["specialites_offertes"])
         if tirage < 0.97:
             # In turn, not at random: two sessions of one process never share a grid.
             compteur["p"] += 1

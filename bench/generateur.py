@@ -42,6 +42,15 @@ NOMS = "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau".s
 # The share of schools in each stage of the campaign (the académie is never in step).
 STADES = [("intentions", 0.6), ("demandes", 0.2), ("reponse", 0.2)]
 
+# The share of lists whose first wish is 1re générale, with its spécialités (R9: four in the
+# intentions, three in the demandes, from the school's offer), then a technological series; the
+# other lists name two series. Nationally about two pupils of 2de GT in three go to 1re générale.
+PART_GENERALE = 0.65
+
+# The shape of the data written here: bench.run rebuilds a base written with another shape.
+# 2: 1re générale lists with their spécialités (before, every list named two series).
+FORME = 2
+
 
 def _django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orientation.settings")
@@ -247,7 +256,7 @@ def construire(nb_eleves: int, nb_etab: int, seed: int = 2026, out=sys.stdout) -
         for lien in liens:
             premier_resp.setdefault(lien.eleve_id, lien.responsable)
 
-        voeux, saisies = [], []
+        voeux, saisies, specialites_des_voeux = [], [], []
         for d in dossiers:
             phases = []
             if d.etat != Etat.INTENTIONS_OUVERTES:
@@ -255,9 +264,16 @@ def construire(nb_eleves: int, nb_etab: int, seed: int = 2026, out=sys.stdout) -
             if d.etat in (Etat.VOEUX_VALIDES, Etat.PROPOSITIONS_PUBLIEES):
                 phases.append(Phase.DEFINITIVE)
             resp = premier_resp[d.eleve_id]
+            generale = rnd.random() < PART_GENERALE
             for phase in phases:
-                for rang, voie in enumerate(techno[:2], start=1):
-                    voeux.append(Voeu(dossier=d, phase=phase, rang=rang, voie=voie))
+                if generale:
+                    voeu = Voeu(dossier=d, phase=phase, rang=1, voie=voies["GENERALE"])
+                    nombre = 4 if phase == Phase.PROVISOIRE else 3
+                    specialites_des_voeux.append((voeu, rnd.sample(offre, nombre)))
+                    voeux += [voeu, Voeu(dossier=d, phase=phase, rang=2, voie=rnd.choice(techno))]
+                else:
+                    for rang, voie in enumerate(techno[:2], start=1):
+                        voeux.append(Voeu(dossier=d, phase=phase, rang=rang, voie=voie))
                 saisies.append(
                     Saisie(
                         dossier=d,
@@ -269,6 +285,14 @@ def construire(nb_eleves: int, nb_etab: int, seed: int = 2026, out=sys.stdout) -
                     )
                 )
         bulk(Voeu, voeux)
+        bulk(
+            Voeu.specialites.through,
+            [
+                Voeu.specialites.through(voeu_id=voeu.pk, specialite_id=s.pk)
+                for voeu, choisies in specialites_des_voeux
+                for s in choisies
+            ],
+        )
         bulk(Saisie, saisies)
         propositions = bulk(
             Proposition,
@@ -307,7 +331,10 @@ def construire(nb_eleves: int, nb_etab: int, seed: int = 2026, out=sys.stdout) -
         )
     rnd.shuffle(familles)
     manifeste = {
+        "forme": FORME,
         "mot_de_passe": MOT_DE_PASSE,
+        # What a family of the journey may tick for 1re générale (R9): four of the offer.
+        "specialites_offertes": [s.code for s in offre[:4]],
         "familles": familles[:20000],
         "professeurs": [p.user.username for p, _d in pp_div],
         "chefs": [{"username": f"chef-{e.uai}", "uai": e.uai} for e in etabs],

@@ -211,8 +211,20 @@ def preparer_base(eleves: int, etablissements: int) -> dict:
     deja = generateur.base_existante()
     manifeste = generateur.manifeste_de_la_base()
     if deja and manifeste.exists():
-        print(f"Base de banc d'essai réutilisée : {deja} élèves.")
-        return json.loads(manifeste.read_text())
+        lu = json.loads(manifeste.read_text())
+        if lu.get("forme") == generateur.FORME:
+            print(f"Base de banc d'essai réutilisée : {deja} élèves.")
+            return lu
+        # Written by an older generator: its data would not be what the journey expects.
+        print("Base de banc d'essai d'une forme ancienne : reconstruite.")
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(SERVEUR_URL, autocommit=True) as c:
+            c.execute(f'DROP DATABASE "{nom}" WITH (FORCE)')
+            c.execute(f'CREATE DATABASE "{nom}"')
+        call_command("migrate", verbosity=0)
+        deja = 0
     if deja:
         sys.exit("La base de banc d'essai existe sans son manifeste : supprimez orientation_bench.")
     print(f"Construction de la base : {eleves} élèves, {etablissements} établissements…")

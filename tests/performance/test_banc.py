@@ -51,3 +51,25 @@ def test_le_professeur_du_banc_trouve_sa_grille_et_enregistre_un_eleve(client):
     )
     assert reponse.status_code == 200
     assert [a.valeur for a in Avis.objects.filter(voeu__in=voeux)] == ["favorable"] * len(voeux)
+
+
+def test_les_deux_listes_de_la_famille_du_banc_sont_validees(client):
+    """The lists the bench's families validate in turn pass the rules (R8–R11): otherwise the
+    bench would measure refusals (400) instead of validations."""
+    from bench.charge import listes_a_valider
+
+    dossier, (responsable,) = famille(representants=1)
+    offertes = list(dossier.campagne.specialites_offertes.values_list("code", flat=True)[:4])
+    assert len(offertes) == 4
+    client.force_login(responsable.user)
+    url = reverse("dialogue:famille_intentions", args=[dossier.pk])
+    attendus = (["GENERALE", "STMG"], ["STI2D"])
+    for liste, voies in zip(listes_a_valider(offertes), attendus, strict=True):
+        reponse = client.post(url, liste | {"action": "valider"})
+        assert reponse.status_code == 302, reponse.content.decode()[:2000]
+        lus = Voeu.objects.filter(dossier=dossier, phase=Phase.PROVISOIRE).order_by("rang")
+        assert [v.voie.code for v in lus] == voies
+        cochees = Voeu.specialites.through.objects.filter(voeu__dossier=dossier)
+        assert sorted(cochees.values_list("specialite__code", flat=True)) == (
+            sorted(offertes) if "GENERALE" in voies else []
+        )
