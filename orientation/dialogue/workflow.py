@@ -1245,24 +1245,39 @@ def _nom_de(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
-def version_conseil(reponses: Iterable, phase: str) -> str:
-    """The fingerprint of one pupil's saved council answers (Avis in the provisional phase,
-    Proposition in the definitive one, `specialites_recommandees` prefetched). The grid sends it
+def _empreinte_courte(valeur) -> str:
+    return hashlib.sha256(json.dumps(valeur, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def version_conseil(reponses: Iterable, phase: str, voeux_ids: Iterable[int]) -> str:
+    """The fingerprint of one pupil's list (`voeux_ids`, the phase's wishes) and of the council's
+    saved answers to it (Avis in the provisional phase, Proposition in the definitive one,
+    `specialites_recommandees` prefetched): the list's part, then the answers'. The grid sends it
     with each pupil's form; the save compares it under the row lock."""
     if phase == Phase.PROVISOIRE:
         etats = {str(a.voeu_id): _etat_avis(a) for a in reponses}
     else:
         etats = {f"{p.voeu_id}:{p.voie_id}": _etat_proposition(p) for p in reponses}
-    return hashlib.sha256(json.dumps(etats, sort_keys=True).encode()).hexdigest()[:32]
+    return _empreinte_courte(sorted(voeux_ids)) + _empreinte_courte(etats)
 
 
-def _exiger_version(reponses: list, phase: str, version: str | None) -> None:
+def _exiger_version(reponses: list, phase: str, version: str | None, voeux_ids) -> None:
     """Optimistic check against a lost update: two members of staff (the professeur principal and
     the head) open the same pupil's row; the first saves; the second's form still holds the old
-    answers and would write them back over the first's. `version` None: no check (a caller that
-    does not come from the grid's form)."""
-    if version is None or version == version_conseil(reponses, phase):
+    answers and would write them back over the first's. Or the family validated another list
+    since the grid was read: the answers typed were for wishes that are gone. `version` None: no
+    check (a caller that does not come from the grid's form)."""
+    actuelle = version_conseil(reponses, phase, voeux_ids)
+    if version is None or version == actuelle:
         return
+    if version[:16] != actuelle[:16]:
+        raise ModificationConcurrente(
+            _(
+                "La famille a modifié ses choix depuis l'ouverture de la grille : rien n'a été "
+                "enregistré. Ses choix à jour sont affichés ; saisissez les réponses du conseil "
+                "sur ceux-ci."
+            )
+        )
     dernier = max(reponses, key=lambda r: r.saisi_le, default=None)
     qui = _nom_de(dernier.saisi_par) if dernier is not None else ""
     raise ModificationConcurrente(
@@ -1308,7 +1323,7 @@ def enregistrer_avis(
             .select_related("saisi_par")
             .prefetch_related("specialites_recommandees")
         }
-        _exiger_version(list(existants.values()), Phase.PROVISOIRE, version)
+        _exiger_version(list(existants.values()), Phase.PROVISOIRE, version, voeux)
         changements = []
         for saisie in saisies:
             if saisie.voeu_id not in voeux or saisie.valeur not in Avis.Valeur.values:
@@ -1388,7 +1403,7 @@ def enregistrer_propositions(
             .select_related("saisi_par", "voie")
             .prefetch_related("specialites_recommandees")
         }
-        _exiger_version(list(existantes.values()), Phase.DEFINITIVE, version)
+        _exiger_version(list(existantes.values()), Phase.DEFINITIVE, version, voeux)
         gardees = set()
         changements = []
         for saisie in saisies:

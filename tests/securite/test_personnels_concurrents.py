@@ -174,6 +174,39 @@ def test_propositions_un_formulaire_perime_n_ecrase_pas_la_saisie_d_un_collegue(
     assert _evenements(dossier, "saisir_propositions") == ["Cheffe", "Prof"]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("par_fetch", [False, True], ids=["formulaire", "fetch"])
+def test_la_famille_change_ses_choix_pendant_la_saisie_du_conseil(par_fetch):
+    """The family validated another list after the grid was read: the answers typed were for
+    wishes that are gone. Refused (409), nothing written, the new list shown, with a message
+    that says why; not a success message over answers silently dropped."""
+    division, dossier, pp, _chef, v1, v2 = _grille_provisoire()
+    grille, enregistrer = _urls(division, dossier)
+    c_pp = _connecte(pp)
+    version = _version(c_pp.get(grille).content.decode(), dossier)
+    representant = dossier.campagne.etablissement.responsables.get().user
+    workflow.valider_voeux(
+        dossier, representant, Phase.PROVISOIRE, [VoeuSaisi("technologique", "STL")]
+    )
+    entetes = {"HTTP_X_REQUESTED_WITH": "fetch"} if par_fetch else {}
+    reponse = c_pp.post(
+        enregistrer,
+        {f"avis-{v1.pk}": "favorable", f"avis-{v2.pk}": "favorable", "version": version},
+        **entetes,
+    )
+    assert reponse.status_code == 409
+    html = reponse.content.decode().replace("&#x27;", "'")
+    assert "La famille a modifié ses choix depuis l'ouverture de la grille" in html
+    assert "STL" in html  # the list as it is now
+    assert not Avis.objects.filter(voeu__dossier=dossier).exists()
+    # With the grid read again, the answers to the new list are saved.
+    (nouveau,) = dossier.voeux.filter(phase=Phase.PROVISOIRE)
+    version = _version(c_pp.get(grille).content.decode(), dossier)
+    reponse = c_pp.post(enregistrer, {f"avis-{nouveau.pk}": "favorable", "version": version})
+    assert reponse.status_code == 302
+    assert Avis.objects.get(voeu__dossier=dossier).voeu == nouveau
+
+
 # --- The same instant, two real connections (PostgreSQL) -----------------------------------------
 
 

@@ -72,8 +72,9 @@ class Ligne:
     # and the spécialités it recommends with it (1re générale).
     proposables: list[tuple[Voie, bool, set[int]]] = field(default_factory=list)
     erreur: str = ""
-    # The fingerprint of the saved answers this form starts from (workflow.version_conseil): a
-    # save over a colleague's newer entry is refused instead of overwriting it.
+    # The fingerprint of the pupil's list and of the saved answers this form starts from
+    # (workflow.version_conseil): a save over a colleague's newer entry, or on wishes the family
+    # has since replaced, is refused instead of overwriting or losing it.
     version: str = ""
 
     @property
@@ -199,7 +200,9 @@ def _ligne(dossier, phase, voies, data=None, erreurs=None) -> Ligne:
         dossier=dossier,
         reponses=reponses,
         modifiable=dossier.etat == workflow.SOURCE_SAISIE_CONSEIL[phase],
-        version=workflow.version_conseil(_enregistrees(dossier, phase), phase),
+        version=workflow.version_conseil(
+            _enregistrees(dossier, phase), phase, [v.pk for v in dossier.voeux_lus]
+        ),
     )
     if data is not None:  # nothing was saved: the typed answers still start from that version
         ligne.version = data.get("version", ligne.version)[:64]
