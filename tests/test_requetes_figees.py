@@ -324,7 +324,7 @@ def test_eleve_de_la_grille_relu_comme_la_grille_le_lit(phase):
     assert _dossier(autre_division, campagne, phase, dossier.pk) is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_verrou_du_dossier_seulement_dans_une_transaction():
     """The dossier's row lock of every transition, compiled once, still refuses to run outside a
     transaction, as select_for_update() does (it would lock nothing)."""
