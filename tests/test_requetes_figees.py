@@ -270,10 +270,45 @@ def test_voeux_de_la_famille_comme_prefetch_related_sans_requete_de_plus():
     assert len(requetes) == 3
 
 
+def _grille_par_l_orm(division, campagne, phase):
+    """The council grid's reading with prefetch_related(), as the ORM writes it: the reference
+    of lectures.dossiers_du_conseil()."""
+    from django.db.models import Prefetch
+
+    from orientation.dialogue.models import Dossier, Proposition, Voeu
+
+    voeux = Voeu.objects.filter(phase=phase).select_related("voie").prefetch_related("specialites")
+    reponse = "avis" if phase == "provisoire" else "proposition"
+    voeux = voeux.select_related(f"{reponse}__saisi_par").prefetch_related(
+        f"{reponse}__specialites_recommandees"
+    )
+    qs = (
+        Dossier.objects.filter(
+            campagne=campagne, eleve__division=division, eleve__date_sortie__isnull=True
+        )
+        .select_related("eleve")
+        .prefetch_related(Prefetch("voeux", queryset=voeux.order_by("rang"), to_attr="voeux_lus"))
+        .order_by("eleve__nom", "eleve__prenom", "pk")
+    )
+    if phase == "definitive":
+        qs = qs.prefetch_related(
+            Prefetch(
+                "propositions",
+                queryset=Proposition.objects.filter(voeu__isnull=True).prefetch_related(
+                    "specialites_recommandees"
+                ),
+                to_attr="proposees_lues",
+            )
+        )
+    return list(qs)
+
+
 @pytest.mark.parametrize("phase", ["provisoire", "definitive"])
-def test_eleve_de_la_grille_relu_comme_la_grille_le_lit(phase):
-    """After a save, the council grid's pupil block is read by lectures.dossier_du_conseil():
-    the same wishes, answers, spécialités and proposed voies as the whole grid's reading."""
+def test_grille_du_conseil_lue_comme_par_prefetch_related(phase):
+    """The council grid, and its pupil block read again after a save, come from
+    lectures.dossiers_du_conseil(): the same pupils in the same order, the same wishes, answers
+    (with who entered them), spécialités, recommendations and proposed voies as the ORM's
+    prefetch_related() reading, by the same number of queries whatever the division's size."""
     from orientation.campagnes.models import Specialite, Voie
     from orientation.dialogue.models import Proposition
     from orientation.dialogue.views.conseil import _dossier, _dossiers
@@ -281,10 +316,9 @@ def test_eleve_de_la_grille_relu_comme_la_grille_le_lit(phase):
     from tests.performance.test_budgets_pages import _voeux_en_plus
 
     dossier, _responsables = famille()
-    voisin, _ = famille(dossier.campagne, eleve__division=dossier.eleve.division)
+    division, campagne = dossier.eleve.division, dossier.campagne
     pp = UserFactory()
-    for d in (dossier, voisin):
-        _voeux_en_plus(d, 3, pp)
+    _voeux_en_plus(dossier, 3, pp)
     proposee = Proposition.objects.create(
         dossier=dossier,
         voeu=None,
@@ -292,6 +326,11 @@ def test_eleve_de_la_grille_relu_comme_la_grille_le_lit(phase):
         reponse="oui",
     )
     proposee.specialites_recommandees.set(Specialite.objects.order_by("code")[:2])
+    famille(campagne)  # another division's pupil: not in the grid
+    parti, _ = famille(campagne, eleve__division=division)
+    type(parti.eleve).objects.filter(pk=parti.eleve_id).update(
+        date_sortie=datetime.date(2025, 1, 6)
+    )
 
     def lu(d):
         champ = "avis" if phase == "provisoire" else "proposition"
@@ -313,15 +352,26 @@ def test_eleve_de_la_grille_relu_comme_la_grille_le_lit(phase):
             ],
         )
 
-    division, campagne = dossier.eleve.division, dossier.campagne
-    (attendu,) = [d for d in _dossiers(division, campagne, phase) if d.pk == dossier.pk]
+    comptes = []
+    for n in (1, 4):
+        for _ in range(n):
+            voisin, _ = famille(campagne, eleve__division=division)
+            _voeux_en_plus(voisin, 2, pp)
+        attendus = [lu(d) for d in _grille_par_l_orm(division, campagne, phase)]
+        with CaptureQueriesContext(connection) as requetes:
+            obtenus = [lu(d) for d in _dossiers(division, campagne, phase)]
+        comptes.append(len(requetes))
+        assert obtenus == attendus
+        assert parti.pk not in {d[0] for d in obtenus} and dossier.pk in {d[0] for d in obtenus}
+    assert comptes[0] == comptes[1] == (4 if phase == "provisoire" else 5)
+    (attendu,) = [d for d in attendus if d[0] == dossier.pk]
+    assert any(r and r[2] for r in attendu[3]) and any(s for _pk, _v, s in attendu[2])
     with CaptureQueriesContext(connection) as requetes:
-        obtenu = lu(_dossier(division, campagne, phase, dossier.pk))
-    assert obtenu == lu(attendu)
-    assert any(r and r[2] for r in obtenu[3]) and any(s for _pk, _v, s in obtenu[2])
-    assert len(requetes) == (4 if phase == "provisoire" else 5)
+        assert lu(_dossier(division, campagne, phase, dossier.pk)) == attendu
+    assert len(requetes) == comptes[0]
     autre_division = DivisionFactory(etablissement=division.etablissement)
     assert _dossier(autre_division, campagne, phase, dossier.pk) is None
+    assert _dossier(division, campagne, phase, parti.pk) is None
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -1,10 +1,11 @@
-"""A dossier's wishes and the council's answers as the family pages and the council grid's
-pupil block read them, by queries compiled once per process (orientation/requetes.py).
+"""A dossier's wishes and the council's answers as the family pages and the council grid read
+them, by queries compiled once per process (orientation/requetes.py).
 
-The spécialités of the wishes, and those the council recommended, are read by queries keyed on
-the dossier and left where prefetch_related() would leave them (`requetes.poser_prefetch`):
-prefetch_related() compiles a query with the IN list of the wishes' ids at every call.
-tests/test_requetes_figees.py compares both readings, order included.
+The related rows (the grid's wishes, the spécialités of the wishes, those the council
+recommended, the voies it proposed) are read by queries keyed on what they share — the dossier,
+or the division and the campaign — and left where prefetch_related() would leave them
+(`requetes.poser_prefetch`): prefetch_related() compiles a query with the IN list of their
+owners' ids at every call. tests/test_requetes_figees.py compares both readings, order included.
 """
 
 from __future__ import annotations
@@ -30,81 +31,144 @@ def _liens(through, chemin_du_dossier: str) -> RequeteFigee:
 
 
 _SPECIALITES_DES_VOEUX = _liens(Voeu.specialites.through, "voeu__dossier")
-_RECOMMANDEES_PAR_AVIS = _liens(Avis.specialites_recommandees.through, "avis__voeu__dossier")
-_RECOMMANDEES_PAR_PROPOSITION = _liens(
-    Proposition.specialites_recommandees.through, "proposition__dossier"
-)
+_RECOMMANDEES_DU_DOSSIER = {
+    Avis: _liens(Avis.specialites_recommandees.through, "avis__voeu__dossier"),
+    Proposition: _liens(Proposition.specialites_recommandees.through, "proposition__dossier"),
+}
+
+
+def _poser(voeux: list[Voeu], reponses: list, liens_des_voeux, liens_des_reponses) -> None:
+    """Leaves the spécialités of `voeux` and the recommended ones of `reponses` (the council's
+    Avis, or its Propositions: all of one kind), read by the given thunks only when there is
+    something to put them on."""
+    if voeux:
+        poser_prefetch(voeux, "specialites", ((x.voeu_id, x.specialite) for x in liens_des_voeux()))
+    if reponses:
+        if isinstance(reponses[0], Avis):
+            paires = ((x.avis_id, x.specialite) for x in liens_des_reponses(Avis))
+        else:
+            paires = ((x.proposition_id, x.specialite) for x in liens_des_reponses(Proposition))
+        poser_prefetch(reponses, "specialites_recommandees", paires)
 
 
 def poser_specialites(dossier_id: int, voeux: list[Voeu], reponses: list | None = None) -> None:
-    """`voeu.specialites.all()` for `voeux`, and `specialites_recommandees.all()` for the
-    council's `reponses` (its Avis, or its Propositions: all of one kind), without a query more
-    when read: one query for the wishes, one for the answers if there are any."""
-    if voeux:
-        liens = _SPECIALITES_DES_VOEUX.objets(dossier_id)
-        poser_prefetch(voeux, "specialites", ((x.voeu_id, x.specialite) for x in liens))
-    if reponses:
-        if isinstance(reponses[0], Avis):
-            paires = ((x.avis_id, x.specialite) for x in _RECOMMANDEES_PAR_AVIS.objets(dossier_id))
-        else:
-            liens = _RECOMMANDEES_PAR_PROPOSITION.objets(dossier_id)
-            paires = ((x.proposition_id, x.specialite) for x in liens)
-        poser_prefetch(reponses, "specialites_recommandees", paires)
+    """`voeu.specialites.all()` for a dossier's `voeux`, and `specialites_recommandees.all()`
+    for the council's `reponses` to them, without a query more when read: one query for the
+    wishes, one for the answers if there are any."""
+    _poser(
+        voeux,
+        reponses,
+        lambda: _SPECIALITES_DES_VOEUX.objets(dossier_id),
+        lambda modele: _RECOMMANDEES_DU_DOSSIER[modele].objets(dossier_id),
+    )
 
 
 def avis_des_voeux(voeux: list[Voeu]) -> list[Avis]:
     return [a for v in voeux if (a := getattr(v, "avis", None)) is not None]
 
 
-# --- the council grid's pupil block ------------------------------------------------------------
+# --- the council grid: a division's current pupils, or one of them -------------------------------
 
-_DOSSIER_DE_LA_DIVISION = RequeteFigee(
-    lambda campagne_id, division_id, pk: (
-        Dossier.objects.filter(campagne=campagne_id)
-        .filter(eleve__division=division_id)
-        .filter(eleve__date_sortie__isnull=True)
-        .filter(pk=pk)
-        .select_related("eleve")
+
+def _portee(qs, chemin: str, campagne_id, division_id, pk):
+    """`qs` kept to the current pupils of a division in a campaign, and to the dossier `pk` when
+    it is not None. `chemin`: the path from qs's model to Dossier ("" for Dossier itself)."""
+    qs = (
+        qs.filter(**{f"{chemin}campagne": campagne_id})
+        .filter(**{f"{chemin}eleve__division": division_id})
+        .filter(**{f"{chemin}eleve__date_sortie__isnull": True})
     )
+    return qs if pk is None else qs.filter(**{f"{chemin}pk": pk})
+
+
+def _deux_formes(fabrique) -> tuple[RequeteFigee, RequeteFigee]:
+    """The same reading for the whole division and for one of its pupils (an extra `pk`): two
+    queries of fixed shape, each compiled once."""
+    return (
+        RequeteFigee(
+            lambda campagne_id, division_id, *autres: fabrique(
+                campagne_id, division_id, None, *autres
+            )
+        ),
+        RequeteFigee(fabrique),
+    )
+
+
+def _liens_de_la_division(through, chemin: str):
+    return _deux_formes(
+        lambda campagne_id, division_id, pk: _portee(
+            through.objects.select_related("specialite"), chemin, campagne_id, division_id, pk
+        ).order_by(*_PAR_SPECIALITE)
+    )
+
+
+_DOSSIERS = _deux_formes(
+    lambda campagne_id, division_id, pk: _portee(
+        Dossier.objects.select_related("eleve"), "", campagne_id, division_id, pk
+    ).order_by("eleve__nom", "eleve__prenom", "pk")
 )
-
-
-def _voeux_et(reponse: str) -> RequeteFigee:
-    """A phase's wishes of a dossier, by rank, with the council's `reponse` to each."""
-    return RequeteFigee(
-        lambda dossier_id, phase: (
-            Voeu.objects.filter(dossier=dossier_id)
+_VOEUX = {
+    reponse: _deux_formes(
+        lambda campagne_id, division_id, pk, phase, reponse=reponse: (
+            _portee(
+                Voeu.objects.select_related("voie", f"{reponse}__saisi_par"),
+                "dossier__",
+                campagne_id,
+                division_id,
+                pk,
+            )
             .filter(phase=phase)
-            .select_related("voie", f"{reponse}__saisi_par")
             .order_by("rang")
         )
     )
-
-
-_VOEUX_ET_AVIS = _voeux_et("avis")
-_VOEUX_ET_PROPOSITIONS = _voeux_et("proposition")
-_PROPOSEES = RequeteFigee(
-    lambda dossier_id: Proposition.objects.filter(dossier=dossier_id).filter(voeu__isnull=True)
+    for reponse in ("avis", "proposition")
+}
+_PROPOSEES = _deux_formes(
+    lambda campagne_id, division_id, pk: _portee(
+        Proposition.objects.all(), "dossier__", campagne_id, division_id, pk
+    ).filter(voeu__isnull=True)
 )
+_SPECIALITES_DE_LA_DIVISION = _liens_de_la_division(Voeu.specialites.through, "voeu__dossier__")
+_RECOMMANDEES_DE_LA_DIVISION = {
+    Avis: _liens_de_la_division(Avis.specialites_recommandees.through, "avis__voeu__dossier__"),
+    Proposition: _liens_de_la_division(
+        Proposition.specialites_recommandees.through, "proposition__dossier__"
+    ),
+}
 
 
-def dossier_du_conseil(campagne_id: int, division_id: int, pk: int, phase: str, provisoire: bool):
-    """One pupil of the division as the council grid shows them (views/conseil._dossiers with a
-    pk): `voeux_lus` with their Avis (provisional phase) or Propositions, and, in the
-    definitive phase, `proposees_lues`, the voies the council proposed beyond the demandes. None
-    when the dossier is not one of the division's current pupils in this campaign."""
-    trouves = _DOSSIER_DE_LA_DIVISION.objets(campagne_id, division_id, pk)
-    if not trouves:
-        return None
-    dossier = trouves[0]
-    if provisoire:
-        dossier.voeux_lus = _VOEUX_ET_AVIS.objets(dossier.pk, phase)
-        reponses = avis_des_voeux(dossier.voeux_lus)
-    else:
-        dossier.voeux_lus = _VOEUX_ET_PROPOSITIONS.objets(dossier.pk, phase)
-        dossier.proposees_lues = _PROPOSEES.objets(dossier.pk)
-        reponses = [
-            p for v in dossier.voeux_lus if (p := getattr(v, "proposition", None)) is not None
-        ] + dossier.proposees_lues
-    poser_specialites(dossier.pk, dossier.voeux_lus, reponses)
-    return dossier
+def dossiers_du_conseil(
+    campagne_id: int, division_id: int, phase: str, provisoire: bool, pk: int | None = None
+) -> list[Dossier]:
+    """The division's current pupils in the campaign as the council grid shows them, by name
+    (or the pupil `pk` alone, after a save): `voeux_lus`, the phase's wishes with their Avis
+    (provisional phase) or Propositions, and in the definitive phase `proposees_lues`, the voies
+    the council proposed beyond the demandes; spécialités and recommendations in place. The
+    same queries whatever the number of pupils (three to five)."""
+    forme = int(pk is not None)
+    cle = (campagne_id, division_id) if pk is None else (campagne_id, division_id, pk)
+    dossiers = _DOSSIERS[forme].objets(*cle)
+    if not dossiers:
+        return []
+    par_id = {}
+    for dossier in dossiers:
+        dossier.voeux_lus, dossier.proposees_lues = [], []
+        par_id[dossier.pk] = dossier
+    champ = "avis" if provisoire else "proposition"
+    voeux = _VOEUX[champ][forme].objets(*cle, phase)
+    for voeu in voeux:
+        Voeu.dossier.field.set_cached_value(voeu, par_id[voeu.dossier_id])
+        par_id[voeu.dossier_id].voeux_lus.append(voeu)
+    reponses = [r for v in voeux if (r := getattr(v, champ, None)) is not None]
+    if not provisoire:
+        for proposee in _PROPOSEES[forme].objets(*cle):
+            Proposition.dossier.field.set_cached_value(proposee, par_id[proposee.dossier_id])
+            par_id[proposee.dossier_id].proposees_lues.append(proposee)
+            reponses.append(proposee)
+    _poser(
+        voeux,
+        reponses,
+        lambda: _SPECIALITES_DE_LA_DIVISION[forme].objets(*cle),
+        lambda modele: _RECOMMANDEES_DE_LA_DIVISION[modele][forme].objets(*cle),
+    )
+    return dossiers

@@ -169,7 +169,7 @@ PAGES = {
         role="pp",
         variantes=lambda m: [
             Variante({"phase": "provisoire"}),
-            Variante({"phase": "definitive"}, budget=14),  # the voies proposed besides
+            Variante({"phase": "definitive"}, budget=13),  # the voies proposed besides
         ],
     ),
     "dialogue:famille_intentions": Page(etat={}),  # the intentions being entered

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -123,43 +122,19 @@ def _division(request, division_pk: int, phase: str):
 
 def _dossiers(division, campagne, phase):
     """The pupils of the division with their voeux and the council's answers: a fixed number of
-    queries whatever the division's size."""
-    voeux = Voeu.objects.filter(phase=phase).select_related("voie").prefetch_related("specialites")
-    if phase == Phase.PROVISOIRE:
-        voeux = voeux.select_related("avis__saisi_par").prefetch_related(
-            "avis__specialites_recommandees"
-        )
-    else:
-        voeux = voeux.select_related("proposition__saisi_par").prefetch_related(
-            "proposition__specialites_recommandees"
-        )
-    qs = (
-        Dossier.objects.filter(
-            campagne=campagne, eleve__division=division, eleve__date_sortie__isnull=True
-        )
-        .select_related("eleve")
-        .prefetch_related(Prefetch("voeux", queryset=voeux.order_by("rang"), to_attr="voeux_lus"))
-        .order_by("eleve__nom", "eleve__prenom", "pk")
+    queries whatever the division's size, compiled once per process (lectures.py)."""
+    return lectures.dossiers_du_conseil(
+        campagne.pk, division.pk, phase, provisoire=phase == Phase.PROVISOIRE
     )
-    if phase == Phase.DEFINITIVE:
-        qs = qs.prefetch_related(
-            Prefetch(
-                "propositions",
-                queryset=Proposition.objects.filter(voeu__isnull=True).prefetch_related(
-                    "specialites_recommandees"
-                ),
-                to_attr="proposees_lues",
-            )
-        )
-    return list(qs)
 
 
 def _dossier(division, campagne, phase, pk):
-    """One pupil of _dossiers(), read as it is after a save: the same objects, by queries
-    compiled once per process (lectures.py); None if not a current pupil of the division."""
-    return lectures.dossier_du_conseil(
-        campagne.pk, division.pk, pk, phase, provisoire=phase == Phase.PROVISOIRE
+    """One pupil of _dossiers(), read as it is after a save; None if not a current pupil of the
+    division."""
+    trouves = lectures.dossiers_du_conseil(
+        campagne.pk, division.pk, phase, provisoire=phase == Phase.PROVISOIRE, pk=pk
     )
+    return trouves[0] if trouves else None
 
 
 def _enregistrees(dossier, phase) -> list:
