@@ -192,9 +192,6 @@ class VoeuxForm(DsfrBaseForm):
             for n, ligne in enumerate(self.lignes_saisies, start=1)
         ]
 
-    def voeux(self) -> list[regles.VoeuSaisi]:
-        return voeux_saisis(self.lignes_saisies)
-
     def erreurs_des_regles(self, erreurs: list[regles.Erreur]) -> None:
         """R8–R11 errors next to their field (rank = row number), the others on top."""
         for erreur in erreurs:

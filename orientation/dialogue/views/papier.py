@@ -26,7 +26,14 @@ from orientation.etablissements.models import Etablissement, Responsable
 
 from .. import chronologie, regles, workflow
 from .. import import_intentions as imp
-from ..forms import Ligne, VoeuxForm, appliquer_action, lignes_depuis_post, lignes_depuis_voeux
+from ..forms import (
+    Ligne,
+    VoeuxForm,
+    appliquer_action,
+    lignes_depuis_post,
+    lignes_depuis_voeux,
+    voeux_saisis,
+)
 from ..forms_papier import (
     AccordPapierForm,
     ImportIntentionsForm,
@@ -304,7 +311,7 @@ def voeux(request, dossier_pk, phase):
             dossier,
             request.user,
             phase,
-            form.voeux(),
+            voeux_saisis(lignes),
             ip=_ip(request),
             canal=Saisie.Canal.ETABLISSEMENT,
             version=request.POST.get("version"),
