@@ -108,6 +108,17 @@ def appliquer_action(lignes: list[Ligne], action: str) -> list[Ligne]:
     return lignes
 
 
+def liste_postee(data) -> tuple[list[Ligne], bool]:
+    """The working list a wish form posted, and whether it asks to validate it. Any other button
+    ("Ajouter", "Monter", "Descendre", "Retirer") is applied to the list, which nothing saves
+    (R12): the page shows it again."""
+    lignes = lignes_depuis_post(data)
+    action = data.get("action", "")
+    if action == "valider":
+        return lignes, True
+    return appliquer_action(lignes, action), False
+
+
 def voeux_saisis(lignes: list[Ligne]) -> list[regles.VoeuSaisi]:
     """The rows as regles.VoeuSaisi, in order (rank = position), for the workflow to check: no
     form is needed for that, only to show the list again. The fields a voie does not use are

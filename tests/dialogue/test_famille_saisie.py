@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from orientation.campagnes.models import Phase
 from orientation.dialogue import workflow
-from orientation.dialogue.forms import Ligne, appliquer_action
+from orientation.dialogue.forms import Ligne, appliquer_action, liste_postee
 from orientation.dialogue.models import Avis, Dossier, Etat, Saisie, Voeu
 from orientation.dialogue.tasks import recapituler_sessions_terminees
 from orientation.notifications.models import Notification
@@ -100,6 +100,23 @@ def test_R8_ordre_avec_les_actions_de_liste():
     assert appliquer_action([a], "ajouter") == [a, Ligne()]
     assert len(appliquer_action([Ligne()] * 11, "ajouter")) == 11
     assert appliquer_action([a, b], "n'importe-quoi") == [a, b]
+
+
+def test_R12_seul_le_bouton_valider_demande_l_enregistrement():
+    """The posted list is validated only by "Valider"; another button changes the list shown."""
+    from django.http import QueryDict
+
+    poste = QueryDict(mutable=True)
+    poste.update({"nb_lignes": "2", "v1-famille": "technologique", "v1-serie": "STMG"})
+    poste.update({"v2-famille": "generale"})
+    poste.setlist("v2-spe_etab", ["MATHS", "PC"])
+    lignes = [Ligne("technologique", "STMG"), Ligne("generale", specialites=["MATHS", "PC"])]
+    poste["action"] = "valider"
+    assert liste_postee(poste) == (lignes, True)
+    poste["action"] = "bas-1"
+    assert liste_postee(poste) == (lignes[::-1], False)
+    poste["action"] = "ajouter"
+    assert liste_postee(poste) == ([*lignes, Ligne()], False)
 
 
 def test_R8_une_voie_deux_fois_erreur_a_cote_du_champ_et_saisie_gardee(client, fam):

@@ -25,14 +25,7 @@ from orientation.campagnes.models import Phase
 from orientation.requetes import RequeteFigee
 
 from .. import lectures, workflow
-from ..forms import (
-    Ligne,
-    VoeuxForm,
-    appliquer_action,
-    lignes_depuis_post,
-    lignes_depuis_voeux,
-    voeux_saisis,
-)
+from ..forms import Ligne, VoeuxForm, lignes_depuis_voeux, liste_postee, voeux_saisis
 from ..models import Dossier, Etat, Saisie, Voeu
 from ..parcours import Etape
 
@@ -240,10 +233,8 @@ def voeux(request, pk, segment):
         form = VoeuxForm(_lignes_initiales(dossier, phase), campagne=campagne, phase=phase)
         return _page_voeux(request, dossier, phase, form.sans_erreurs())
 
-    lignes = lignes_depuis_post(request.POST)
-    action = request.POST.get("action", "")
-    if action != "valider":
-        lignes = appliquer_action(lignes, action)
+    lignes, valider = liste_postee(request.POST)
+    if not valider:
         form = VoeuxForm(lignes, campagne=campagne, phase=phase).sans_erreurs()
         return _page_voeux(request, dossier, phase, form, modifie=True)
 

@@ -26,14 +26,7 @@ from orientation.etablissements.models import Etablissement, Responsable
 
 from .. import chronologie, regles, workflow
 from .. import import_intentions as imp
-from ..forms import (
-    Ligne,
-    VoeuxForm,
-    appliquer_action,
-    lignes_depuis_post,
-    lignes_depuis_voeux,
-    voeux_saisis,
-)
+from ..forms import Ligne, VoeuxForm, lignes_depuis_voeux, liste_postee, voeux_saisis
 from ..forms_papier import (
     AccordPapierForm,
     ImportIntentionsForm,
@@ -284,12 +277,10 @@ def voeux(request, dossier_pk, phase):
     if phase not in Phase.values or phase != _phase_des_voeux(dossier):
         messages.error(request, _("Cette liste ne peut pas être saisie à cette étape."))
         return redirect("dialogue:papier_fiche", dossier_pk=dossier.pk)
-    lignes = lignes_depuis_post(request.POST)
-    action = request.POST.get("action", "")
+    lignes, valider = liste_postee(request.POST)
     signature = _signature_voeux(dossier, request.POST)
-    if action != "valider":
-        # "Ajouter", "Monter", "Descendre", "Retirer": the list changes, nothing is saved (R12).
-        lignes = appliquer_action(lignes, action)
+    if not valider:
+        # A button that only changes the list: nothing is saved (R12).
         signature._errors = ErrorDict()  # what was typed stays on screen, unchecked yet
         return _page_fiche(
             request,
