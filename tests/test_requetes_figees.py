@@ -221,8 +221,8 @@ def test_voeux_de_la_famille_comme_prefetch_related_sans_requete_de_plus():
     """The family pages' wishes: their spécialités and those of the council's avis, read by
     fixed queries keyed on the dossier, are those prefetch_related() gives, in the same order."""
     from orientation.campagnes.models import Phase, Specialite, Voie
+    from orientation.dialogue.lectures import voeux_du_dossier
     from orientation.dialogue.models import Avis, Voeu
-    from orientation.dialogue.views.famille import _voeux
     from tests.factories import famille
 
     dossier, _responsables = famille()
@@ -258,13 +258,13 @@ def test_voeux_de_la_famille_comme_prefetch_related_sans_requete_de_plus():
         .order_by("phase", "rang")
     )
     with CaptureQueriesContext(connection) as requetes:
-        voeux = _voeux(dossier)
+        voeux = voeux_du_dossier(dossier.pk)
         obtenu = lu(voeux)
     assert obtenu == lu(attendus)
     assert [len(s) for _pk, s, _r in obtenu] == [3, 3, 0]
     assert len(requetes) == 3  # the wishes, their spécialités, those of the avis
     with CaptureQueriesContext(connection) as requetes:
-        assert lu(_voeux(dossier, Phase.DEFINITIVE)) == [
+        assert lu(voeux_du_dossier(dossier.pk, Phase.DEFINITIVE)) == [
             t for t in lu(attendus) if t[0] in {v.pk for v in voeux if v.phase == "definitive"}
         ]
     assert len(requetes) == 3

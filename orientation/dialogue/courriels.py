@@ -12,7 +12,9 @@ import datetime
 
 from django.utils import timezone
 
+from orientation.etablissements.models import Lien
 from orientation.notifications.outbox import Courriel, Destinataire
+from orientation.requetes import RequeteFigee
 
 AGE_MAJORITE = 18
 
@@ -49,13 +51,23 @@ def destinataire_eleve(eleve) -> Destinataire:
     return Destinataire(nom=eleve.nom_complet, email=email, user=user)
 
 
+# Read for every e-mail about a dossier: compiled once per process (orientation/requetes.py).
+_LIENS_DE_L_ELEVE = RequeteFigee(
+    lambda eleve_id, niveau: (
+        Lien.objects.filter(eleve=eleve_id, niveau=niveau)
+        .select_related("responsable__user")
+        .order_by("pk")
+    )
+)
+
+
 def representants(dossier) -> list[Destinataire]:
     """The legal representatives (Lien niveau 1) of the dossier's pupil, or the pupil alone when
     adult (X). One or two people; with one, "both representatives" means that one (X)."""
     eleve = dossier.eleve
     if est_majeur(eleve):
         return [destinataire_eleve(eleve)]
-    liens = eleve.liens.filter(niveau=1).select_related("responsable__user").order_by("pk")
+    liens = _LIENS_DE_L_ELEVE.objets(eleve.pk, 1)
     return [destinataire_responsable(lien.responsable) for lien in liens]
 
 

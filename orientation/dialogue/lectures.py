@@ -67,6 +67,28 @@ def avis_des_voeux(voeux: list[Voeu]) -> list[Avis]:
     return [a for v in voeux if (a := getattr(v, "avis", None)) is not None]
 
 
+def _voeux_lus():
+    return Voeu.objects.select_related("voie", "avis").order_by("phase", "rang")
+
+
+_VOEUX_DES_DEUX_PHASES = RequeteFigee(lambda dossier_id: _voeux_lus().filter(dossier=dossier_id))
+_VOEUX_D_UNE_PHASE = RequeteFigee(
+    lambda dossier_id, phase: _voeux_lus().filter(dossier=dossier_id).filter(phase=phase)
+)
+
+
+def voeux_du_dossier(dossier_id: int, phase: str | None = None) -> list[Voeu]:
+    """A dossier's list of one phase, or of both (the dossier page), in order, with the
+    spécialités of each wish and of its avis: two queries, three when the council gave avis.
+    The family pages read it, and so do the e-mails that list the wishes."""
+    if phase is None:
+        voeux = _VOEUX_DES_DEUX_PHASES.objets(dossier_id)
+    else:
+        voeux = _VOEUX_D_UNE_PHASE.objets(dossier_id, phase)
+    poser_specialites(dossier_id, voeux, avis_des_voeux(voeux))
+    return voeux
+
+
 # --- the council grid: a division's current pupils, or one of them -------------------------------
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from orientation.accounts import permissions
 from orientation.campagnes import calendrier, catalogue
 from orientation.campagnes.models import Campagne, Phase, Voie
-from orientation.dialogue import courriels, regles
+from orientation.dialogue import courriels, lectures, regles
 from orientation.etablissements.models import Lien, Responsable
 from orientation.requetes import RequeteFigee
 
@@ -281,13 +281,7 @@ def _libelles_des_crees(crees: list[Voeu], voeux: list[regles.VoeuSaisi]) -> lis
 
 def libelles_voeux(dossier: Dossier, phase: str) -> list[str]:
     """The saved voeux of a phase, as the family reads them, in order of preference."""
-    qs = (
-        Voeu.objects.filter(dossier=dossier, phase=phase)
-        .select_related("voie")
-        .prefetch_related("specialites")
-        .order_by("rang")
-    )
-    return [v.libelle for v in qs]
+    return [v.libelle for v in lectures.voeux_du_dossier(dossier.pk, phase)]
 
 
 # --- transitions ---------------------------------------------------------------------------------
@@ -529,22 +523,29 @@ def noter_modification(session, validation: Validation) -> None:
         session[SESSION_DOSSIERS_MODIFIES] = modifies
 
 
+# R15's summary at logout, for each dossier changed in the session: compiled once per process.
+_DOSSIER_RECAPITULE = RequeteFigee(
+    lambda pk: Dossier.objects.select_related("campagne__etablissement", "eleve").filter(pk=pk)
+)
+_DERNIERE_SAISIE = RequeteFigee(
+    lambda dossier_id: Saisie.objects.filter(dossier=dossier_id).order_by("-valide_le")[:1]
+)
+
+
 def envoyer_recapitulatif(user, dossiers_modifies: Iterable[int], session_key: str) -> int:
     """R15: the summary to both representatives (or the adult pupil) of each dossier changed in
     the session, once per session (`cle_unicite`). Returns the number of dossiers summarised."""
     envoyes = 0
     for pk in dict.fromkeys(int(p) for p in dossiers_modifies):
         with transaction.atomic():
-            dossier = (
-                Dossier.objects.select_related("campagne__etablissement", "eleve")
-                .filter(pk=pk)
-                .first()
-            )
-            if dossier is None or not permissions.agit_pour_la_famille(user, dossier.eleve):
+            dossiers = _DOSSIER_RECAPITULE.objets(pk)
+            if not dossiers or not permissions.agit_pour_la_famille(user, dossiers[0].eleve):
                 continue
-            saisie = Saisie.objects.filter(dossier=dossier).order_by("-valide_le").first()
-            if saisie is None:
+            dossier = dossiers[0]
+            saisies = _DERNIERE_SAISIE.objets(dossier.pk)
+            if not saisies:
                 continue
+            saisie = saisies[0]
             lignes = courriels.Recapitulatif.envoyer(
                 dossier=dossier,
                 contexte={"phase": saisie.phase, "voeux": libelles_voeux(dossier, saisie.phase)},

@@ -128,3 +128,31 @@ def test_liste_direction_independante_du_nombre_de_dossiers(client):
                 famille(campagne, **{etat: True})
 
     _mesure(client, url, lambda: None, plus_de_dossiers, 7)
+
+
+def _deconnexion_apres_validation(client, resp, url, series):
+    """The queries of logging out after validating a list: R15's summary to both
+    representatives is written then (one outbox row and one delivery task each)."""
+    from orientation.notifications.models import Notification
+
+    client.force_login(resp.user)
+    _valider(client, url, series)
+    avant = Notification.objects.filter(evenement="recapitulatif").count()
+    with CaptureQueriesContext(connection) as ctx:
+        reponse = client.post(reverse("accounts:logout"))
+    assert reponse.status_code in (200, 302)
+    assert Notification.objects.filter(evenement="recapitulatif").count() == avant + 2
+    return len(ctx.captured_queries)
+
+
+def test_deconnexion_avec_recapitulatif_independante_du_nombre_de_voeux(client):
+    """R15 at logout: the dossier, its last list and its wishes, the representatives, the rows
+    and their tasks, by the same count for one wish or six."""
+    dossier, (resp, _autre) = famille()
+    url = reverse("dialogue:famille_intentions", args=[dossier.pk])
+    un = _deconnexion_apres_validation(client, resp, url, ["STMG"])
+    six = _deconnexion_apres_validation(
+        client, resp, url, ["STMG", "STI2D", "STL", "ST2S", "STD2A", "STHR"]
+    )
+    assert un == six, (un, six)
+    assert six <= 20, f"déconnexion : {six} requêtes pour un budget de 20"

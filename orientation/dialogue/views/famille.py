@@ -26,7 +26,7 @@ from orientation.requetes import RequeteFigee
 
 from .. import lectures, workflow
 from ..forms import Ligne, VoeuxForm, lignes_depuis_voeux, liste_postee, voeux_saisis
-from ..models import Dossier, Etat, Saisie, Voeu
+from ..models import Dossier, Etat, Saisie
 from ..parcours import Etape
 
 # The URL segment of each phase's list.
@@ -88,28 +88,6 @@ def peut_saisir(user, dossier: Dossier, phase: str) -> tuple[bool, str]:
     return True, ""
 
 
-def _voeux_lus():
-    return Voeu.objects.select_related("voie", "avis").order_by("phase", "rang")
-
-
-# Read by every family page: compiled once per process (orientation/requetes.py).
-_VOEUX_DES_DEUX_PHASES = RequeteFigee(lambda dossier_id: _voeux_lus().filter(dossier=dossier_id))
-_VOEUX_D_UNE_PHASE = RequeteFigee(
-    lambda dossier_id, phase: _voeux_lus().filter(dossier=dossier_id).filter(phase=phase)
-)
-
-
-def _voeux(dossier: Dossier, phase: str | None = None) -> list[Voeu]:
-    """The list of one phase, or of both (for the dossier page), in order, with the spécialités
-    of each wish and of its avis: two queries, three when the council gave avis."""
-    if phase is None:
-        voeux = _VOEUX_DES_DEUX_PHASES.objets(dossier.pk)
-    else:
-        voeux = _VOEUX_D_UNE_PHASE.objets(dossier.pk, phase)
-    lectures.poser_specialites(dossier.pk, voeux, lectures.avis_des_voeux(voeux))
-    return voeux
-
-
 # The dossier's lists as validated (at most one per phase), with who validated them (R7).
 _SAISIES = RequeteFigee(
     lambda dossier_id: Saisie.objects.filter(dossier=dossier_id).select_related(
@@ -155,7 +133,7 @@ def dossier(request, pk):
     provisional avis and its acknowledgement (R4, R5), read-only outside the window (R1)."""
     dossier = _dossier(request, pk)
     saisies = {s.phase: s for s in _SAISIES.objets(dossier.pk)}
-    voeux = _voeux(dossier)
+    voeux = lectures.voeux_du_dossier(dossier.pk)
     avis_visible = dossier.etat not in (Etat.INTENTIONS_OUVERTES, Etat.INTENTIONS_VALIDEES)
     return render(
         request,
@@ -181,10 +159,10 @@ def dossier(request, pk):
 
 
 def _lignes_initiales(dossier: Dossier, phase: str) -> list[Ligne]:
-    lignes = lignes_depuis_voeux(_voeux(dossier, phase))
+    lignes = lignes_depuis_voeux(lectures.voeux_du_dossier(dossier.pk, phase))
     if not lignes and phase == Phase.DEFINITIVE:
         # The demandes start from the intentions, which the family adjusts.
-        lignes = lignes_depuis_voeux(_voeux(dossier, Phase.PROVISOIRE))
+        lignes = lignes_depuis_voeux(lectures.voeux_du_dossier(dossier.pk, Phase.PROVISOIRE))
     return lignes or [Ligne()]
 
 
@@ -289,7 +267,7 @@ def recapitulatif(request, pk, segment):
             "dossier": dossier,
             "phase": phase,
             "segment": segment,
-            "voeux": _voeux(dossier, phase),
+            "voeux": lectures.voeux_du_dossier(dossier.pk, phase),
             "saisie": saisie,
             "auteur": _auteur(saisie),
             "modifiable": modifiable,
