@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from orientation.campagnes import calendrier
 from orientation.campagnes.models import Campagne, ConseilDivision, Phase
 from orientation.etablissements.models import Division, Eleve
+from orientation.requetes import RequeteFigee
 
 from . import permissions
 from .models import Role
@@ -164,34 +165,75 @@ def _campagne_courante(campagnes):
     return max(campagnes, key=lambda c: c.annee, default=None)
 
 
+def _eleves_presents(user_id, niveau, soi):
+    """R2: eleves_de_la_famille() of the account, still at school; the parameters are those of
+    the SQL, in order (orientation/requetes.py)."""
+    return Eleve.objects.filter(
+        pk__in=permissions.ids_eleves_de_la_famille(user_id, niveau, soi)
+    ).filter(date_sortie__isnull=True)
+
+
+# The family's home, read on every login: four queries keyed on the account, compiled once per
+# process. The related rows are those prefetch_related() would read by the IN list of the
+# pupils', schools' and divisions' ids (tests/accounts/test_accueil.py compares both readings).
+_ELEVES = RequeteFigee(
+    lambda user_id, niveau, soi: _eleves_presents(user_id, niveau, soi).select_related(
+        "etablissement", "division"
+    )
+)
+_DOSSIERS = RequeteFigee(
+    lambda user_id, niveau, soi: Eleve._meta.get_field("dossiers").related_model.objects.filter(
+        eleve__in=_eleves_presents(user_id, niveau, soi).values("pk")
+    )
+)
+_CAMPAGNES = RequeteFigee(
+    lambda user_id, niveau, soi: Campagne.objects.filter(
+        etablissement__in=_eleves_presents(user_id, niveau, soi).values("etablissement_id")
+    )
+)
+_CONSEILS = RequeteFigee(
+    lambda user_id, niveau, soi: ConseilDivision.objects.filter(
+        division__in=_eleves_presents(user_id, niveau, soi).values("division_id")
+    )
+)
+
+
+def _par(cle, objets) -> dict:
+    groupes: dict = {}
+    for objet in objets:
+        groupes.setdefault(getattr(objet, cle), []).append(objet)
+    return groupes
+
+
 def enfants(user) -> list[Enfant]:
     """R2: the pupils of whom the user is a legal representative (niveau 1), or the user
     themself as a pupil. Four queries whatever the number of children."""
-    eleves = (
-        permissions.eleves_de_la_famille(user)
-        .filter(date_sortie__isnull=True)
-        .select_related("etablissement", "division")
-        .prefetch_related(
-            Prefetch("dossiers", to_attr="dossiers_lus"),
-            Prefetch("etablissement__campagnes", to_attr="campagnes_lues"),
-            Prefetch("division__conseils", to_attr="conseils_lus"),
-        )
-    )
+    parametres = (user.pk, permissions.LEGAL, user.pk)
+    eleves = _ELEVES.objets(*parametres)
+    if not eleves:
+        return []
+    dossiers = _par("eleve_id", _DOSSIERS.objets(*parametres))
+    campagnes_par_ecole = _par("etablissement_id", _CAMPAGNES.objets(*parametres))
+    conseils_par_division = _par("division_id", _CONSEILS.objets(*parametres))
     resultat = []
     for eleve in eleves:
-        campagnes = {c.pk: c for c in eleve.etablissement.campagnes_lues}
-        dossiers = sorted(
-            (d for d in eleve.dossiers_lus if d.campagne_id in campagnes),
+        campagnes = {c.pk: c for c in campagnes_par_ecole.get(eleve.etablissement_id, [])}
+        dossiers_lus = sorted(
+            (d for d in dossiers.get(eleve.pk, []) if d.campagne_id in campagnes),
             key=lambda d: campagnes[d.campagne_id].annee,
         )
-        dossier = dossiers[-1] if dossiers else None
+        dossier = dossiers_lus[-1] if dossiers_lus else None
         campagne = (
             campagnes[dossier.campagne_id] if dossier else _campagne_courante(campagnes.values())
         )
         conseils = []
         if campagne is not None and eleve.division is not None:
             conseils = sorted(
-                (c for c in eleve.division.conseils_lus if c.campagne_id == campagne.pk),
+                (
+                    c
+                    for c in conseils_par_division.get(eleve.division_id, [])
+                    if c.campagne_id == campagne.pk
+                ),
                 key=lambda c: c.phase != PROVISOIRE,
             )
         resultat.append(

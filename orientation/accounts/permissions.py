@@ -134,7 +134,7 @@ def dossier_visible(user, pk: int, *liees: str):
                 RequeteFigee(
                     lambda user_id, niveau, soi, pk: (
                         _avec(Dossier.objects, liees)
-                        .filter(eleve_id__in=_ids_eleves_de_la_famille(user_id, niveau, soi))
+                        .filter(eleve_id__in=ids_eleves_de_la_famille(user_id, niveau, soi))
                         .filter(pk=pk)
                     )
                 ),
@@ -171,10 +171,10 @@ def eleves_de_la_famille(user) -> QuerySet:
     pupil, in one query (an OR across a join over the links made PostgreSQL scan every pupil)."""
     from orientation.etablissements.models import Eleve
 
-    return Eleve.objects.filter(pk__in=_ids_eleves_de_la_famille(user, LEGAL, user))
+    return Eleve.objects.filter(pk__in=ids_eleves_de_la_famille(user, LEGAL, user))
 
 
-def _ids_eleves_de_la_famille(user, niveau, soi) -> QuerySet:
+def ids_eleves_de_la_famille(user, niveau, soi) -> QuerySet:
     """The ids of eleves_de_la_famille() as one subquery: the legal links' pupils and `soi`'s own
     pupil row. `soi` is the user again: the SQL's parameters are the caller's, in order
     (RequeteFigee in dossier_visible)."""

@@ -159,3 +159,78 @@ def test_fermeture_anticipee_respectee(db):
     c = _campagne()
     c.forcage = "ferme"  # R1: the school closed the service early
     assert "close sans demande" in ce_qui_est_attendu("avis_accuse", c)
+
+
+def _enfants_par_l_orm(user):
+    """The family home's reading with prefetch_related(), as the ORM writes it: the reference of
+    accueil.enfants()'s fixed queries. (pupil, dossiers, campaigns of the school, councils of
+    the division) as primary keys."""
+    from django.db.models import Prefetch
+
+    from orientation.accounts.permissions import eleves_de_la_famille
+
+    eleves = (
+        eleves_de_la_famille(user)
+        .filter(date_sortie__isnull=True)
+        .select_related("etablissement", "division")
+        .prefetch_related(
+            Prefetch("dossiers", to_attr="dossiers_lus"),
+            Prefetch("etablissement__campagnes", to_attr="campagnes_lues"),
+            Prefetch("division__conseils", to_attr="conseils_lus"),
+        )
+    )
+    return {
+        e.pk: (
+            sorted(d.pk for d in e.dossiers_lus),
+            sorted(c.pk for c in e.etablissement.campagnes_lues),
+            sorted(c.pk for c in e.division.conseils_lus) if e.division else [],
+        )
+        for e in eleves
+    }
+
+
+def test_accueil_famille_lu_comme_par_prefetch_related(db):
+    """Two children in two schools, one with last year's campaign and dossier too, one child who
+    left, another family's child in the same division, and a pupil's own account: the home page
+    gives each child the dossier, campaign and councils the ORM's prefetch_related() reading
+    gives, and no one else's."""
+    from orientation.accounts.accueil import enfants
+
+    parent = UserFactory()
+    c1 = CampagneFactory()
+    ancienne = CampagneFactory(etablissement=c1.etablissement, annee=c1.annee - 1)
+    c2 = CampagneFactory(definitive_ouverte=True)
+    d1 = _enfant(parent, c1)
+    DossierFactory(campagne=ancienne, eleve=d1.eleve)
+    d2 = _enfant(parent, c2, etat=Etat.AVIS_ACCUSE)
+    parti = _enfant(parent, c2)
+    parti.eleve.date_sortie = timezone.localdate()
+    parti.eleve.save()
+    conseils = [
+        ConseilDivisionFactory(campagne=c1, division=d1.eleve.division),
+        ConseilDivisionFactory(campagne=ancienne, division=d1.eleve.division, phase="definitive"),
+        ConseilDivisionFactory(campagne=c2, division=d2.eleve.division),
+    ]
+    _enfant(UserFactory(), c1, eleve__division=d1.eleve.division)  # another family's child
+    ConseilDivisionFactory(campagne=CampagneFactory(), division=DivisionFactory())  # elsewhere
+
+    obtenus = enfants(parent)
+    reference = _enfants_par_l_orm(parent)
+    assert {e.eleve.pk for e in obtenus} == set(reference) == {d1.eleve_id, d2.eleve_id}
+    for e in obtenus:
+        dossiers, campagnes, conseils_de_la_division = reference[e.eleve.pk]
+        assert e.dossier.pk in dossiers and e.campagne.pk in campagnes
+        assert {c.pk for c in e.conseils} <= set(conseils_de_la_division)
+    un = next(e for e in obtenus if e.eleve.pk == d1.eleve_id)
+    assert (un.dossier, un.campagne) == (d1, c1)  # this year's, not last year's
+    assert [c.pk for c in un.conseils] == [conseils[0].pk]
+    assert [c.pk for c in next(e for e in obtenus if e.eleve.pk == d2.eleve_id).conseils] == [
+        conseils[2].pk
+    ]
+
+    eleve = DossierFactory(eleve__user=UserFactory())  # a pupil's own account
+    assert [(e.eleve.pk, e.dossier.pk) for e in enfants(eleve.eleve.user)] == [
+        (eleve.eleve_id, eleve.pk)
+    ]
+    assert set(_enfants_par_l_orm(eleve.eleve.user)) == {eleve.eleve_id}
+    assert enfants(UserFactory()) == []
