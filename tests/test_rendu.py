@@ -18,6 +18,10 @@ from orientation.rendu import RenduFormulaires
 CHOIX = [("a", "Première <voie>"), ("b", "Deuxième"), ("c", "Troisième")]
 
 
+EN_LIGNE = forms.RadioSelect()
+EN_LIGNE.inline = True  # django-dsfr's flag for options side by side
+
+
 class Tous(DsfrBaseForm):
     texte = forms.CharField(label="Nom", help_text="Comme sur la carte d'identité")
     courriel = forms.EmailField(label="Courriel", required=False)
@@ -38,7 +42,10 @@ class Tous(DsfrBaseForm):
         label="Groupée", choices=[("Générale", CHOIX[:2]), ("Autre", CHOIX[2:])], required=False
     )
     cases = forms.MultipleChoiceField(
-        label="Spécialités", choices=CHOIX, widget=forms.CheckboxSelectMultiple
+        label="Spécialités",
+        choices=CHOIX,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Quatre <em>au plus</em>",
     )
     radios = forms.ChoiceField(label="Réponse", choices=CHOIX, widget=forms.RadioSelect)
     # Radios in groups (a mapping of choices is a group since Django 5); the hint labels are
@@ -50,6 +57,10 @@ class Tous(DsfrBaseForm):
         required=False,
     )
     fichier = forms.FileField(label="Fichier", required=False)
+    en_ligne = forms.ChoiceField(
+        label="En ligne", choices=CHOIX, widget=EN_LIGNE, required=False, help_text="Une seule"
+    )
+    verrouille = forms.CharField(label="Établissement", disabled=True, required=False)
 
 
 def _normal(html: str) -> str:
@@ -78,6 +89,7 @@ def _rendus(**kwargs):
 def test_meme_balisage_que_django_dsfr(donnees):
     dsfr, projet = _rendus(data=donnees) if donnees is not None else _rendus()
     assert "fr-checkbox-group" in projet and "fr-radio-group" in projet and "<option" in projet
+    assert "fr-fieldset__element--inline" in projet and "<em>au plus</em>" in projet
     assert 'placeholder="&lt;&quot;&amp;&gt; " data-oui ' in projet and "data-non" not in projet
     if donnees and "z" in donnees["cases"]:  # the error markup of every choice widget
         assert projet.count("fr-fieldset--error") == 3
@@ -86,8 +98,14 @@ def test_meme_balisage_que_django_dsfr(donnees):
 
 def test_le_service_utilise_les_gabarits_aplatis(settings):
     assert settings.FORM_RENDERER == "orientation.rendu.RenduFormulaires"
-    gabarit = RenduFormulaires().get_template("django/forms/widgets/select.html")
-    assert "orientation/formulaires" in str(gabarit.origin.name)
+    for nom in (
+        "django/forms/widgets/select.html",
+        "dsfr/form_field_snippets/input_snippet.html",
+        "dsfr/form_field_snippets/checkboxselectmultiple_snippet.html",
+        "dsfr/form_field_snippets/radioselect_snippet.html",
+    ):
+        gabarit = RenduFormulaires().get_template(nom)
+        assert "orientation/formulaires" in str(gabarit.origin.name), nom
 
 
 @pytest.mark.parametrize("champ", ["cases", "radios", "radios_groupes", "liste", "zone", "accord"])
