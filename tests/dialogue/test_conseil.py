@@ -117,9 +117,26 @@ def test_R4_reserve_sans_motif_refuse_sans_rien_enregistrer(client, campagne, di
     client.force_login(pp)
     reponse = client.post(_url_eleve(division, d1), {f"avis-{v1.pk}": "reserve"})
     assert reponse.status_code == 422
-    assert "Indiquez le motif" in reponse.content.decode()
+    page = reponse.content.decode()
+    assert "Indiquez le motif" in page
+    # The error is tied to its field (RGAA 11.10), and only to it.
+    assert f'aria-describedby="motif-{v1.pk}-erreur"' in page
+    assert f'<p class="fr-error-text" id="motif-{v1.pk}-erreur">' in page
+    assert f"choix-{v1.pk}-erreur" not in page
     assert not Avis.objects.exists()
     assert not Evenement.objects.filter(action="saisir_avis").exists()
+
+
+def test_avis_inconnu_refuse_et_signale_sur_le_choix(client, campagne, division, pp):
+    d1 = _dossier(campagne, division, intentions_validees=True)
+    v1 = _voeu(d1)
+    client.force_login(pp)
+    reponse = client.post(_url_eleve(division, d1), {f"avis-{v1.pk}": "peut-etre"})
+    assert reponse.status_code == 422
+    page = reponse.content.decode()
+    assert f'<div class="fr-messages-group" id="choix-{v1.pk}-erreur"' in page
+    assert f"motif-{v1.pk}-erreur" not in page
+    assert not Avis.objects.exists()
 
 
 def test_R4_correction_auditee(client, campagne, division, pp):

@@ -54,6 +54,12 @@ class Reponse:
         return self.erreurs.get("avis") or self.erreurs.get("reponse", "")
 
     @property
+    def erreur_motif(self) -> str:
+        # A property rather than erreurs.motif in the template: a key missing from a dict costs
+        # the template engine an exception, three times per wish on every row of the grid.
+        return self.erreurs.get("motif", "")
+
+    @property
     def est_generale(self) -> bool:
         return self.voeu.voie.famille == Voie.Famille.GENERALE
 
