@@ -62,8 +62,10 @@ class Etape:
 
     @property
     def stepper(self) -> dict:
-        """The argument of django-dsfr's `{% dsfr_stepper %}`."""
+        """The argument of django-dsfr's `{% dsfr_stepper %}`. Its heading level is given (h2,
+        the template's default): a key missing from the dict costs the template an exception."""
         return {
+            "heading_tag": "h2",
             "current_step_id": self.numero,
             "total_steps": self.total,
             "current_step_title": capfirst(self.titre),

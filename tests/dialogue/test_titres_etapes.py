@@ -54,6 +54,8 @@ def test_saisie_des_intentions_etape_1_puis_recapitulatif_etape_2(client):
     assert _stepper(page) == (
         "Étape 1 sur 2 Saisie des choix Étape suivante : Récapitulatif des choix validés"
     )
+    # The step is a second-level heading under the page's h1 (heading structure, RGAA 9.1).
+    assert '<h2 class="fr-stepper__title">' in page.content.decode()
     # A list button (R12) re-displays the form: still step 1.
     donnees = {"nb_lignes": "1", "v1-famille": "technologique", "v1-serie": "STMG"}
     page = client.post(_url("famille_intentions", dossier), {**donnees, "action": "ajouter"})
