@@ -183,6 +183,53 @@ def test_R4_specialites_recommandees_pour_la_generale(client, campagne, division
     assert f'name="spe-{v2.pk}" value="{svt.pk}">' in page
 
 
+def test_grille_ecrit_les_identifiants_sans_mise_en_forme_des_nombres(
+    client, campagne, division, pp, settings
+):
+    # With thousands separators on, a pk of 12345 rendered as a number would read "12 345" in
+    # the ids and names the form posts and the labels point to; the rows write them as they are.
+    settings.USE_THOUSAND_SEPARATOR = True
+    d1 = _dossier(campagne, division, intentions_validees=True, pk=67890)
+    generale = Voie.objects.get(code="GENERALE")
+    Voeu.objects.create(pk=12345, dossier=d1, phase=Phase.PROVISOIRE, rang=2, voie=generale)
+    client.force_login(pp)
+    page = client.get(_url(division)).content.decode()
+    for attribut in ('id="voeu-12345"', 'for="motif-12345"', 'name="commentaire-12345"'):
+        assert attribut in page
+    for attribut in ('href="#eleve-67890"', 'id="eleve-67890"', 'aria-labelledby="nom-67890"'):
+        assert attribut in page
+    assert 'name="avis-12345"' in page and 'name="spe-12345"' in page
+    for nombre in ("12\xa0345", "12 345", "12,345", "67\xa0890", "67 890"):
+        assert nombre not in page
+
+
+def test_cases_et_radios_de_la_grille_echappent_et_cochent():
+    from types import SimpleNamespace
+
+    from orientation.dialogue.templatetags.grille import cases_specialites, radios_en_ligne
+
+    specialites = [
+        SimpleNamespace(pk=7, libelle="Arts & <danse>"),
+        SimpleNamespace(pk=8, libelle="LLCER"),
+    ]
+    cases = cases_specialites(specialites, {8}, "spe", 41, 41)
+    assert cases == (
+        '<div class="fr-fieldset__element"><div class="fr-checkbox-group fr-checkbox-group--sm">'
+        '<input type="checkbox" id="spe-41-7" name="spe-41" value="7"><label class="fr-label" '
+        'for="spe-41-7">Arts &amp; &lt;danse&gt;</label></div></div>'
+        '<div class="fr-fieldset__element"><div class="fr-checkbox-group fr-checkbox-group--sm">'
+        '<input type="checkbox" id="spe-41-8" name="spe-41" value="8" checked><label '
+        'class="fr-label" for="spe-41-8">LLCER</label></div></div>'
+    )
+    sans_element = cases_specialites(specialites[:1], set(), "spe-proposee", 3, 9, element=False)
+    assert sans_element.startswith('<div class="fr-checkbox-group fr-checkbox-group--sm">')
+    assert 'id="spe-proposee-3-7" name="spe-proposee-9"' in sans_element
+    radios = radios_en_ligne("avis", 41, [("favorable", "favorable"), ("x", 'a"b')], "x")
+    assert 'id="avis-41-favorable" name="avis-41" value="favorable">' in radios
+    assert 'for="avis-41-favorable">Favorable</label>' in radios  # capitalised
+    assert 'value="x" checked><label class="fr-label" for="avis-41-x">A&quot;b</label>' in radios
+
+
 def test_R16_oui_non_proposition_et_passerelle(client, division, pp):
     campagne = division.etablissement.campagnes.get()
     d1 = _dossier(campagne, division, voeux_valides=True)
