@@ -109,6 +109,34 @@ def test_axes_verrouille_par_identifiant_et_adresse_en_francais(client, settings
     assert _connecter(client, UserFactory().username).status_code == 302
 
 
+def test_axes_purge_les_tentatives_expirees_par_un_index(client, settings):
+    """At each successful login and logout django-axes deletes the failed attempts older than the
+    cool-off from the whole table; without an index on their time, a wave of failed logins made
+    every login and logout read it all (accounts/migrations/0004)."""
+    from axes.models import AccessAttempt
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    settings.AXES_ENABLED = True
+    user = UserFactory()
+    with CaptureQueriesContext(connection) as requetes:
+        assert _connecter(client, user.username).status_code == 302
+    purge = [q["sql"] for q in requetes if "axes_accessattempt" in q["sql"] and "<=" in q["sql"]]
+    assert purge and '"attempt_time" <=' in purge[0]  # the query the index is for
+    sql, params = (
+        AccessAttempt.objects.filter(attempt_time__lte=timezone.now()).values("pk").query
+    ).sql_with_params()
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SET LOCAL enable_seqscan = off")
+            cur.execute("EXPLAIN " + sql, params)
+        else:
+            cur.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = "\n".join(str(ligne) for ligne in cur.fetchall())
+    assert "axes_tentative_heure" in plan, plan
+
+
 def test_pas_d_enumeration_des_comptes(client):
     user = UserFactory()
     inconnu = _connecter(client, "personne-inconnue", "x" * 12).content.decode()
