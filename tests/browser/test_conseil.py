@@ -83,6 +83,11 @@ def test_professeur_principal_remplit_la_grille(page, live_server):
     page.locator(f"#eleve-{d2.pk}").get_by_role("button", name="Enregistrer").click()
     page.wait_for_selector(f"#eleve-{d2.pk} .fr-alert--success")
     assert Avis.objects.get(voeu__dossier=d2).valeur == "favorable"
+    # The counter and the pupils' tags at the top follow the saves, without a reload.
+    assert page.locator("[data-nb-completes]").inner_text() == "2"
+    for d in (d1, d2):
+        assert page.locator(f'a[href="#eleve-{d.pk}"]').inner_text().endswith("✓")
+    assert not page.locator(f'a[href="#eleve-{d3.pk}"]').inner_text().endswith("✓")
     assert Evenement.objects.filter(action="saisir_avis", acteur=pp).count() == 2
     _capture(page, "conseil-grille-bureau")
     axe_check(page, "dialogue:conseil")

@@ -108,7 +108,11 @@ def test_R4_grille_et_enregistrement_par_eleve(client, campagne, division, pp):
     page = client.get(_url(division)).content.decode()
     assert "Saisi par" in page
     # The count agrees with the number of complete pupils, not with the class's size.
-    assert "1 élève complet sur 3 ; 1 sans saisie de la famille." in page
+    assert (
+        "Élèves complets : <span data-nb-completes>1</span> sur 3 ; "
+        "sans saisie de la famille : 1." in page
+    )
+    assert f'href="#eleve-{d1.pk}">' in page and "<span data-marque>&nbsp;✓</span>" in page
 
 
 def test_R4_reserve_sans_motif_refuse_sans_rien_enregistrer(client, campagne, division, pp):

@@ -17,6 +17,19 @@
     alerte.focus();
   }
 
+  // The counter and the pupil's tag at the top of the grid follow each save; otherwise they
+  // would keep what the page said when it was loaded ("0 complete" once the class is entered).
+  function recompter(section) {
+    var nombre = document.querySelector("[data-nb-completes]");
+    if (nombre) {
+      nombre.textContent = String(
+        document.querySelectorAll("section.conseil-eleve [data-complet]").length
+      );
+    }
+    var marque = document.querySelector('a[href="#' + section.id + '"] [data-marque]');
+    if (marque) { marque.textContent = section.querySelector("[data-complet]") ? "\u00a0✓" : ""; }
+  }
+
   function brancher(form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -49,6 +62,7 @@
         modele.innerHTML = html.trim();
         var nouvelle = modele.content.firstElementChild;
         section.replaceWith(nouvelle);
+        recompter(nouvelle);
         var suivant = nouvelle.querySelector("form[data-conseil-eleve]");
         if (suivant) { brancher(suivant); }
         var erreur = nouvelle.querySelector(".fr-alert--error, .fr-input--error");
