@@ -119,7 +119,8 @@ class Validation:
 _VERROU = RequeteFigee(
     lambda pk: (
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("campagne__etablissement", "eleve")
+        # The pupil's division too: the council's saves check who may answer for it.
+        .select_related("campagne__etablissement", "eleve__division")
         .filter(pk=pk)
     )
 )
@@ -1206,23 +1207,32 @@ def _exiger_conseil(user, dossier: Dossier, phase: str) -> None:
         )
 
 
-def _recommander(reponse, specialites: list[int], nouveau: bool) -> None:
-    """The spécialités an avis or a proposition recommends. A row just created has none yet:
-    its links are inserted without first reading what `set()` would compare them with."""
-    relation = reponse.specialites_recommandees
-    if not nouveau:
-        relation.set(specialites)
-    elif specialites:
-        lien = relation.through
-        lien.objects.bulk_create(
-            lien(
+def _ecrire_reponses(reponses: list[tuple]) -> None:
+    """Write the council's answers to one pupil, (row, recommended spécialités' pks, new?) each:
+    the new rows in one INSERT and their spécialités in another, whatever the number of wishes (a
+    first entry, nearly always); a corrected row by itself, its spécialités replaced."""
+    nouvelles = [reponse for reponse, _specialites, nouveau in reponses if nouveau]
+    if nouvelles:
+        type(nouvelles[0]).objects.bulk_create(nouvelles)
+    liens = []
+    for reponse, specialites, nouveau in reponses:
+        relation = reponse.specialites_recommandees
+        if not nouveau:
+            reponse.save()
+            relation.set(specialites)
+            continue
+        # A row just created has no spécialités yet: nothing to read before inserting them.
+        liens += [
+            relation.through(
                 **{
                     f"{relation.source_field_name}_id": reponse.pk,
                     f"{relation.target_field_name}_id": pk,
                 }
             )
             for pk in specialites
-        )
+        ]
+    if liens:
+        type(liens[0]).objects.bulk_create(liens)
 
 
 def _conseil_de(dossier: Dossier, phase: str):
@@ -1325,7 +1335,7 @@ def enregistrer_avis(
             .prefetch_related("specialites_recommandees")
         }
         _exiger_version(list(existants.values()), Phase.PROVISOIRE, version, voeux)
-        changements = []
+        changements, a_ecrire = [], []
         for saisie in saisies:
             if saisie.voeu_id not in voeux or saisie.valeur not in Avis.Valeur.values:
                 raise TransitionRefusee(_("Cet avis ne porte pas sur une intention de l'élève."))
@@ -1351,11 +1361,11 @@ def enregistrer_avis(
                 apres["commentaire"],
             )
             avis.saisi_par = user
-            avis.save()
-            _recommander(avis, apres["specialites"], nouveau)
+            a_ecrire.append((avis, apres["specialites"], nouveau))
             changements.append(
                 {"voie": voeux[saisie.voeu_id].voie.code, "avant": avant, "apres": apres}
             )
+        _ecrire_reponses(a_ecrire)
         if changements:
             _journaliser(
                 dossier,
@@ -1406,7 +1416,7 @@ def enregistrer_propositions(
         }
         _exiger_version(list(existantes.values()), Phase.DEFINITIVE, version, voeux)
         gardees = set()
-        changements = []
+        changements, a_ecrire = [], []
         for saisie in saisies:
             voie = voies.get(saisie.voie_id)
             if saisie.voeu_id is not None:
@@ -1442,9 +1452,9 @@ def enregistrer_propositions(
             p.passerelle = voie.famille == Voie.Famille.PROFESSIONNELLE
             p.reponse, p.commentaire = apres["reponse"], apres["commentaire"]
             p.saisi_par = user
-            p.save()
-            _recommander(p, apres["specialites"], nouveau)
+            a_ecrire.append((p, apres["specialites"], nouveau))
             changements.append({"voie": voie.code, "avant": avant, "apres": apres})
+        _ecrire_reponses(a_ecrire)
         for cle, p in existantes.items():
             # A voie proposed earlier and no longer proposed is withdrawn.
             if cle not in gardees and p.voeu_id is None:

@@ -311,6 +311,49 @@ def test_grille_nombre_de_requetes_constant(
 NB_REQUETES_GRILLE_MAX = 15
 
 
+def test_enregistrement_d_un_eleve_nombre_de_requetes_constant(client, campagne, division, pp):
+    """Saving a pupil's answers costs the same number of queries for two wishes as for four (the
+    new avis in one INSERT, their spécialités in another) and whatever the division's size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    maths, pc = Specialite.objects.filter(code__in=["MATHS", "PC"])
+    voies = Voie.objects.in_bulk(["GENERALE", "STI2D", "ST2S"], field_name="code")
+
+    def eleve(codes):
+        d = _dossier(campagne, division, intentions_validees=True)
+        for rang, code in enumerate(codes, start=2):
+            Voeu.objects.create(dossier=d, phase=Phase.PROVISOIRE, rang=rang, voie=voies[code])
+        return d
+
+    def enregistrer(d):
+        donnees = {}
+        for v in Voeu.objects.filter(dossier=d, phase=Phase.PROVISOIRE).select_related("voie"):
+            donnees[f"avis-{v.pk}"] = "favorable"
+            if v.voie.code == "GENERALE":
+                donnees[f"spe-{v.pk}"] = [maths.pk, pc.pk]
+        with CaptureQueriesContext(connection) as requetes:
+            reponse = client.post(_url_eleve(division, d), donnees, headers=FETCH)
+        assert reponse.status_code == 200
+        return len(requetes)
+
+    client.force_login(pp)
+    client.get(_url(division))  # the session and the site configuration read once
+    deux = enregistrer(eleve(["GENERALE"]))
+    assert Avis.objects.count() == 2
+    for _ in range(10):
+        eleve(["GENERALE"])
+    assert enregistrer(eleve(["GENERALE", "STI2D", "ST2S"])) == deux
+    assert Avis.objects.count() == 6
+    generales = Avis.objects.filter(voeu__voie__code="GENERALE")
+    assert [a.specialites_recommandees.count() for a in generales] == [2, 2]
+    assert deux <= NB_REQUETES_ENREGISTREMENT_MAX
+
+
+NB_REQUETES_ENREGISTREMENT_MAX = 23
+FETCH = {"X-Requested-With": "fetch"}
+
+
 # --- permissions ---------------------------------------------------------------------------------
 
 
