@@ -10,9 +10,13 @@ checkbox or radio option are written once, by the filters below (built-ins of th
 for the option templates and the field snippet alike: a loop of template tags per attribute was
 half of what remained after the flattening. The select and django-dsfr's field groups (input,
 checkboxes, radios) are filters too: their templates ran a dozen tags per field and looked up
-attributes most widgets lack (an exception each time); wish form −15 to −25 % of CPU.
+attributes most widgets lack (an exception each time); wish form −15 to −25 % of CPU. The
+renderer now answers those templates itself, by the same filters (ECRITS_EN_PYTHON): no template
+lookup, context and render for each field; only the templates that other templates include
+(attributes, input, options) are still files in orientation/formulaires/.
 """
 
+from html import escape
 from pathlib import Path
 
 import dsfr
@@ -65,19 +69,23 @@ def liste(widget: dict) -> SafeString:
     for groupe, options, _indice in widget["optgroups"]:
         if groupe:
             morceaux.append(format_html('<optgroup label="{}">', groupe))
+        # A dozen options per list, three lists per row: written by f-strings with the escaping
+        # format_html would apply (the value always, the label unless already safe).
         morceaux.extend(
-            format_html(
-                '<option value="{}"{}>{}</option>',
-                str(o["value"]),
-                attributs(o["attrs"]),
-                o["label"],
-            )
+            f'<option value="{escape(str(o["value"]))}"{attributs(o["attrs"])}>'
+            f"{_echappe(o['label'])}</option>"
             for o in options
         )
         if groupe:
             morceaux.append("</optgroup>")
     morceaux.append("</select>")
     return mark_safe("".join(morceaux))
+
+
+def _echappe(texte) -> str:
+    """conditional_escape() without its per-call checks: a safe string as it is, anything else
+    escaped by the standard library's html.escape, as Django's escape() does."""
+    return texte if hasattr(texte, "__html__") else escape(str(texte))
 
 
 def _aide(champ, ident: str) -> SafeString:
@@ -234,7 +242,51 @@ def _option(widget: dict, genre: str) -> SafeString:
     return html
 
 
+# The templates the renderer itself is asked for most (a widget's or a field group's own
+# template, rendered at each field of every form), answered by the filters above without a
+# template: a lookup, a context and a render each for one filter call. Django's input widgets'
+# templates only include input.html. The templates other templates include (attributes, input,
+# options) stay templates, in orientation/formulaires/.
+ECRITS_EN_PYTHON = {
+    "django/forms/widgets/select.html": lambda contexte: liste(contexte["widget"]),
+    "dsfr/form_field_snippets/input_snippet.html": lambda contexte: groupe_de_saisie(
+        contexte["field"]
+    ),
+    "dsfr/form_field_snippets/checkboxselectmultiple_snippet.html": lambda contexte: (
+        groupe_d_options(contexte["field"], "case")
+    ),
+    "dsfr/form_field_snippets/radioselect_snippet.html": lambda contexte: groupe_d_options(
+        contexte["field"], "radio"
+    ),
+    **{
+        f"django/forms/widgets/{genre}.html": lambda contexte: entree(contexte["widget"])
+        for genre in [
+            "checkbox",
+            "color",
+            "date",
+            "datetime",
+            "email",
+            "file",
+            "hidden",
+            "number",
+            "password",
+            "search",
+            "tel",
+            "text",
+            "time",
+            "url",
+        ]
+    },
+}
+
+
 class RenduFormulaires(DsfrDjangoTemplates):
+    def render(self, template_name, context, request=None):
+        ecrit = ECRITS_EN_PYTHON.get(template_name)
+        if ecrit is None:
+            return super().render(template_name, context, request)
+        return ecrit(context)
+
     @cached_property
     def engine(self):
         return self.backend(

@@ -96,16 +96,26 @@ def test_meme_balisage_que_django_dsfr(donnees):
     assert projet == dsfr
 
 
-def test_le_service_utilise_les_gabarits_aplatis(settings):
+def test_le_service_ecrit_ses_champs_sans_gabarit(settings, monkeypatch):
+    """The field groups of the service's forms and their selects and inputs are written by
+    rendu.py without asking the template engine for anything."""
     assert settings.FORM_RENDERER == "orientation.rendu.RenduFormulaires"
-    for nom in (
+    assert {
         "django/forms/widgets/select.html",
+        "django/forms/widgets/text.html",
         "dsfr/form_field_snippets/input_snippet.html",
         "dsfr/form_field_snippets/checkboxselectmultiple_snippet.html",
         "dsfr/form_field_snippets/radioselect_snippet.html",
-    ):
-        gabarit = RenduFormulaires().get_template(nom)
-        assert "orientation/formulaires" in str(gabarit.origin.name), nom
+    } <= set(rendu.ECRITS_EN_PYTHON)
+    demandes = []
+    lire = RenduFormulaires.get_template
+    monkeypatch.setattr(
+        RenduFormulaires, "get_template", lambda self, nom: demandes.append(nom) or lire(self, nom)
+    )
+    formulaire = Tous(renderer=RenduFormulaires())
+    for champ in ("texte", "courriel", "liste", "groupes", "cases", "radios", "en_ligne"):
+        assert "fr-" in str(formulaire[champ].as_field_group())
+    assert demandes == []
 
 
 @pytest.mark.parametrize("champ", ["cases", "radios", "radios_groupes", "liste", "zone", "accord"])
