@@ -30,6 +30,20 @@ def _premier_port_libre(depart: int) -> int:
     return port
 
 
+def attendre_le_service(port: int, serveur: subprocess.Popen, delai: float = 60) -> bool:
+    """True once the web server accepts connections on `port`: the address announced before that
+    led a newcomer who clicked at once to a refused connection. False if the server stopped or
+    `delai` seconds passed."""
+    fin = time.monotonic() + delai
+    while time.monotonic() < fin:
+        if not _port_libre(port):
+            return True
+        if serveur.poll() is not None:
+            return False
+        time.sleep(0.2)
+    return False
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8000)
@@ -97,10 +111,8 @@ def main() -> int:
             stderr=log,
         ),
     ]
-    print(f"\nLe service tourne sur http://localhost:{port}/ (Ctrl-C pour arrêter).")
-    print(f"Journal des services : {DEMO_DIR / 'services.log'}\n", flush=True)
 
-    def arreter(*_):
+    def arreter(*_, code=0):
         for p in procs:
             p.terminate()
         for p in procs:
@@ -108,7 +120,13 @@ def main() -> int:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
-        sys.exit(0)
+        sys.exit(code)
+
+    if not attendre_le_service(port, procs[-1]):
+        print(f"Le serveur web n'a pas démarré ; voir {DEMO_DIR / 'services.log'}", file=sys.stderr)
+        arreter(code=1)
+    print(f"\nLe service tourne sur http://localhost:{port}/ (Ctrl-C pour arrêter).")
+    print(f"Journal des services : {DEMO_DIR / 'services.log'}\n", flush=True)
 
     signal.signal(signal.SIGINT, arreter)
     signal.signal(signal.SIGTERM, arreter)
