@@ -73,3 +73,23 @@ def test_les_deux_listes_de_la_famille_du_banc_sont_validees(client):
         assert sorted(cochees.values_list("specialite__code", flat=True)) == (
             sorted(offertes) if "GENERALE" in voies else []
         )
+
+
+def test_le_rejeu_du_banc_joue_une_session_de_famille_sans_statut_inattendu(client):
+    """bench.rejeu, which compares two versions of the code by their function calls, replays the
+    load bench's family session: every page answers as the bench expects, and the list is saved."""
+    from bench.charge import famille as session_de_famille
+    from bench.rejeu import rejouer
+    from tests.factories import MOT_DE_PASSE
+
+    dossier, (responsable,) = famille(representants=1)
+    offertes = list(dossier.campagne.specialites_offertes.values_list("code", flat=True)[:4])
+    f = {"username": responsable.user.username, "dossier": dossier.pk, "stade": "intentions"}
+    session = session_de_famille(f, MOT_DE_PASSE, 2, None, offertes)
+    _cpu, nombre, inattendus = rejouer(client, [session])
+    assert nombre["POST dialogue:famille_intentions"] == 2
+    assert nombre["POST accounts:login"] == nombre["POST accounts:logout"] == 1
+    assert sum(inattendus.values()) == 0, inattendus
+    assert [v.voie.code for v in Voeu.objects.filter(dossier=dossier, phase=Phase.PROVISOIRE)] == [
+        "STI2D"
+    ]

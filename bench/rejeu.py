@@ -1,0 +1,186 @@
+"""The mixed journey replayed in-process, to compare two versions of the code on a machine whose
+speed changes from one hour to the next (docs/performance.md, « Mesures du 06/12/2026, septième
+machine »): the same sessions as `bench.charge`, through Django's test client with the production
+settings, on a fresh copy of the bench base, without HTTP nor generator.
+
+    .venv/bin/python -m bench.rejeu [--sessions 100]            # CPU time per page
+    .venv/bin/python -m bench.rejeu --appels                     # + function calls (cProfile)
+    valgrind --tool=callgrind --instr-atstart=no \\
+        .venv/bin/python -m bench.rejeu --sessions 20 --callgrind  # instructions of the replay
+
+CPU times move with the machine; function calls and callgrind's instructions do not, and are what
+tells two versions apart (run each version against the same base). Needs the bench base
+(`python -m bench.run --quick` builds it). The last line reads `cpu_ms_par_requete=… appels=…`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import logging
+import os
+import random
+import secrets
+import subprocess
+import sys
+import time
+from urllib.parse import urlencode
+
+from bench import run
+
+COPIE = run.BASE_URL + "_rejeu"
+ENTETES = {"X-Forwarded-Proto": "https", "Accept-Language": "fr"}
+
+
+def _copier_la_base() -> None:
+    import psycopg
+
+    modele, copie = run.BASE_URL.rsplit("/", 1)[1], COPIE.rsplit("/", 1)[1]
+    with psycopg.connect(run.SERVEUR_URL, autocommit=True) as c:
+        if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [modele]).fetchone():
+            sys.exit("Pas de base de banc d'essai : lancez d'abord python -m bench.run --quick.")
+        c.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IN (%s, %s)",
+            [modele, copie],
+        )
+        c.execute(f'DROP DATABASE IF EXISTS "{copie}"')
+        c.execute(f'CREATE DATABASE "{copie}" TEMPLATE "{modele}"')
+
+
+def _supprimer_la_copie() -> None:
+    import psycopg
+
+    with psycopg.connect(run.SERVEUR_URL, autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{COPIE.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def _sessions(manifeste: dict, nombre: int, pages_chef: list[str]):
+    """The sessions of bench.charge._travail, in the same proportions, from a fixed seed."""
+    from bench import charge
+
+    rnd = random.Random(1)
+    mdp, familles = manifeste["mot_de_passe"], manifeste["familles"]
+    profs, chefs = manifeste["professeurs"], manifeste["chefs"]
+    for i in range(nombre):
+        tirage = rnd.random()
+        if tirage < 0.85 or not profs:
+            f = familles[i % len(familles)]
+            yield charge.famille(f, mdp, 4, rnd, manifeste["specialites_offertes"])
+        elif tirage < 0.97:
+            yield charge.professeur(profs[i % len(profs)], mdp, 4)
+        else:
+            c = rnd.choice(chefs)
+            yield charge.chef(c["username"], mdp, 4, [p.format(uai=c["uai"]) for p in pages_chef])
+
+
+def rejouer(client, sessions, profileur=None) -> tuple[dict, dict, dict]:
+    """Play `sessions` with `client` (its cookies cleared between two): CPU seconds, number of
+    requests and number of unexpected statuses per (method, URL name)."""
+    from django.urls import resolve
+
+    cpu, nombre, inattendus = (collections.Counter() for _ in range(3))
+    for etapes in sessions:
+        client.cookies.clear()
+        corps = None
+        while True:
+            try:
+                methode, chemin, donnees, attendus, _nature, *entetes = etapes.send(corps)
+            except StopIteration:
+                break
+            cle = f"{methode} {resolve(chemin).view_name}"
+            h = ENTETES | {k: v for e in entetes for k, v in e.items()}
+            debut = time.process_time()
+            if profileur:
+                profileur.enable()
+            if methode == "GET":
+                r = client.get(chemin, headers=h)
+            else:
+                paires = donnees.items() if isinstance(donnees, dict) else donnees or []
+                r = client.post(
+                    chemin,
+                    urlencode(list(paires), doseq=True),
+                    content_type="application/x-www-form-urlencoded",
+                    headers=h,
+                )
+            if profileur:
+                profileur.disable()
+            cpu[cle] += time.process_time() - debut
+            nombre[cle] += 1
+            inattendus[cle] += r.status_code not in attendus
+            corps = r.content
+    return cpu, nombre, inattendus
+
+
+def _callgrind(etat: str) -> None:
+    """Instruments the replay only (valgrind --instr-atstart=no): not the start of Django."""
+    subprocess.run(["callgrind_control", "-i", etat, str(os.getpid())], capture_output=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=100)
+    parser.add_argument("--appels", action="store_true", help="compter les appels (cProfile)")
+    parser.add_argument("--callgrind", action="store_true", help="sous valgrind --tool=callgrind")
+    args = parser.parse_args(argv)
+
+    _copier_la_base()
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "orientation.settings",
+            "DJANGO_ENV": "production",
+            "DJANGO_SECRET_KEY": "rejeu-" + secrets.token_urlsafe(48),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": COPIE,
+            "ORIENTATION_VAR_DIR": str(run.VAR / "app"),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    import django
+
+    django.setup()
+    logging.disable(logging.WARNING)
+    from django.test import Client
+
+    run.statiques(dict(os.environ))
+    manifeste = json.loads((run.VAR / "manifeste-orientation_bench.json").read_text())
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.get("/sante/", headers=ENTETES)  # middleware loaded (WhiteNoise reads the statics)
+    profileur = None
+    if args.appels:
+        import cProfile
+
+        profileur = cProfile.Profile()
+    try:
+        if args.callgrind:
+            _callgrind("on")
+        cpu, nombre, inattendus = rejouer(
+            client, _sessions(manifeste, args.sessions, run.pages_chef()), profileur
+        )
+        if args.callgrind:
+            _callgrind("off")
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        _supprimer_la_copie()
+
+    total, requetes = sum(cpu.values()), sum(nombre.values())
+    print(f"{args.sessions} sessions, {requetes} requêtes, {1000 * total / requetes:.2f} ms de CPU")
+    for cle, secondes in cpu.most_common():
+        print(
+            f"  {cle:50} {nombre[cle]:5} × {1000 * secondes / nombre[cle]:6.2f} ms "
+            f"{100 * secondes / total:5.1f} %"
+            + (f"  statuts inattendus : {inattendus[cle]}" if inattendus[cle] else "")
+        )
+    appels = ""
+    if profileur:
+        import pstats
+
+        appels = str(pstats.Stats(profileur).total_calls)
+    print(f"cpu_ms_par_requete={1000 * total / requetes:.2f} appels={appels or '-'}")
+    return 1 if sum(inattendus.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
