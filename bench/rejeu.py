@@ -33,26 +33,12 @@ COPIE = run.BASE_URL + "_rejeu"
 ENTETES = {"X-Forwarded-Proto": "https", "Accept-Language": "fr"}
 
 
-def _copier_la_base() -> None:
-    import psycopg
-
-    modele, copie = run.BASE_URL.rsplit("/", 1)[1], COPIE.rsplit("/", 1)[1]
-    with psycopg.connect(run.SERVEUR_URL, autocommit=True) as c:
-        if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [modele]).fetchone():
-            sys.exit("Pas de base de banc d'essai : lancez d'abord python -m bench.run --quick.")
-        c.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IN (%s, %s)",
-            [modele, copie],
-        )
-        c.execute(f'DROP DATABASE IF EXISTS "{copie}"')
-        c.execute(f'CREATE DATABASE "{copie}" TEMPLATE "{modele}"')
-
-
-def _supprimer_la_copie() -> None:
+def _base_du_banc_existe() -> bool:
     import psycopg
 
     with psycopg.connect(run.SERVEUR_URL, autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{COPIE.rsplit("/", 1)[1]}" WITH (FORCE)')
+        nom = run.BASE_URL.rsplit("/", 1)[1]
+        return bool(c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom]).fetchone())
 
 
 def _sessions(manifeste: dict, nombre: int, pages_chef: list[str]):
@@ -124,7 +110,8 @@ def main(argv=None):
     parser.add_argument("--callgrind", action="store_true", help="sous valgrind --tool=callgrind")
     args = parser.parse_args(argv)
 
-    _copier_la_base()
+    if not _base_du_banc_existe():
+        sys.exit("Pas de base de banc d'essai : lancez d'abord python -m bench.run --quick.")
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "orientation.settings",
@@ -136,6 +123,7 @@ def main(argv=None):
             "LOG_LEVEL": "WARNING",
         }
     )
+    run.copier_base(COPIE)
     import django
 
     django.setup()
@@ -163,7 +151,7 @@ def main(argv=None):
         from django.db import connections
 
         connections.close_all()
-        _supprimer_la_copie()
+        run.supprimer_copie(COPIE)
 
     total, requetes = sum(cpu.values()), sum(nombre.values())
     print(f"{args.sessions} sessions, {requetes} requêtes, {1000 * total / requetes:.2f} ms de CPU")

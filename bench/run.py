@@ -233,13 +233,13 @@ def preparer_base(eleves: int, etablissements: int) -> dict:
     return m
 
 
-def copier_base() -> None:
+def copier_base(copie_url: str = ESSAI_URL) -> None:
     """A fresh copy of the built base for this run (PostgreSQL copies it file by file)."""
     import psycopg
     from django.db import connections
 
     connections.close_all()  # a template database must have no other session
-    modele, copie = BASE_URL.rsplit("/", 1)[1], ESSAI_URL.rsplit("/", 1)[1]
+    modele, copie = BASE_URL.rsplit("/", 1)[1], copie_url.rsplit("/", 1)[1]
     with psycopg.connect(SERVEUR_URL, autocommit=True) as c:
         c.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IN (%s, %s)",
@@ -249,11 +249,11 @@ def copier_base() -> None:
         c.execute(f'CREATE DATABASE "{copie}" TEMPLATE "{modele}"')
 
 
-def supprimer_copie() -> None:
+def supprimer_copie(copie_url: str = ESSAI_URL) -> None:
     import psycopg
 
     with psycopg.connect(SERVEUR_URL, autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{ESSAI_URL.rsplit("/", 1)[1]}" WITH (FORCE)')
+        c.execute(f'DROP DATABASE IF EXISTS "{copie_url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 def statiques(env: dict):
