@@ -21,6 +21,12 @@ from urllib.parse import urlencode
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def paires_du_formulaire(donnees) -> list[tuple]:
+    """A form's data as (name, value) pairs: given as a dict, or as pairs when a name repeats
+    (ticked boxes of one group)."""
+    return list(donnees.items()) if isinstance(donnees, dict) else list(donnees or [])
+
+
 class Client:
     """One browser: a keep-alive connection and a cookie jar."""
 
@@ -48,9 +54,9 @@ class Client:
         h = self._entetes() | (entetes or {})
         corps = None
         if methode == "POST":
-            # A dict, or (name, value) pairs when a name repeats (ticked boxes of one group).
-            paires = list(donnees.items()) if isinstance(donnees, dict) else list(donnees or [])
-            paires = [(k, v) for k, v in paires if k != "csrfmiddlewaretoken"]
+            paires = [
+                (k, v) for k, v in paires_du_formulaire(donnees) if k != "csrfmiddlewaretoken"
+            ]
             paires.append(("csrfmiddlewaretoken", self.csrf or self.cookies.get("csrftoken", "")))
             corps = urlencode(paires, doseq=True)
             h["Content-Type"] = "application/x-www-form-urlencoded"
@@ -219,29 +225,37 @@ def chef(username, mot_de_passe, visites, chemins):
     yield "POST", "/compte/deconnexion/", {}, REDIRECT + OK, "personnel"
 
 
-def _travail(args):
-    port, manifeste, indice, nb_proc, utilisateurs, fin_chauffe, fin, visites, pages_chef = args
-    rnd = random.Random(indice)
-    mdp = manifeste["mot_de_passe"]
-    familles = manifeste["familles"][indice::nb_proc]
-    profs = manifeste["professeurs"][indice::nb_proc] or manifeste["professeurs"]
-    chefs = manifeste["chefs"]
-    compteur = {"f": 0, "p": 0}
-
-    def nouvelle_session():
+def melange(manifeste, familles, profs, rnd, visites, pages_chef):
+    """The sessions of the mixed journey, one after the other: 85 % representatives, 12 %
+    professeurs principaux, 3 % heads, drawn by `rnd`; `pages_chef` with `{uai}` to fill."""
+    mdp, nb_familles, nb_profs = manifeste["mot_de_passe"], 0, 0
+    while True:
         tirage = rnd.random()
         if tirage < 0.85 or not profs:
-            f = familles[compteur["f"] % len(familles)]
-            compteur["f"] += 1
-            return famille(f, mdp, visites, rnd, manifeste["specialites_offertes"])
-        if tirage < 0.97:
+            f = familles[nb_familles % len(familles)]
+            nb_familles += 1
+            yield famille(f, mdp, visites, rnd, manifeste["specialites_offertes"])
+        elif tirage < 0.97:
             # In turn, not at random: two sessions of one process never share a grid.
-            compteur["p"] += 1
-            return professeur(profs[compteur["p"] % len(profs)], mdp, visites)
-        c = rnd.choice(chefs)
-        return chef(c["username"], mdp, visites, [p.format(uai=c["uai"]) for p in pages_chef])
+            nb_profs += 1
+            yield professeur(profs[nb_profs % len(profs)], mdp, visites)
+        else:
+            c = rnd.choice(manifeste["chefs"])
+            yield chef(c["username"], mdp, visites, [p.format(uai=c["uai"]) for p in pages_chef])
 
-    sessions = [[Client(port), nouvelle_session(), None] for _ in range(utilisateurs)]
+
+def _travail(args):
+    port, manifeste, indice, nb_proc, utilisateurs, fin_chauffe, fin, visites, pages_chef = args
+    a_jouer = melange(
+        manifeste,
+        manifeste["familles"][indice::nb_proc],
+        manifeste["professeurs"][indice::nb_proc] or manifeste["professeurs"],
+        random.Random(indice),
+        visites,
+        pages_chef,
+    )
+
+    sessions = [[Client(port), next(a_jouer), None] for _ in range(utilisateurs)]
     mesures = []
     erreurs = []
     while time.time() < fin:
@@ -251,7 +265,7 @@ def _travail(args):
                 methode, chemin, donnees, attendus, nature, *entetes = etapes.send(corps)
             except StopIteration:
                 client.conn.close()
-                s[0], s[1], s[2] = Client(port), nouvelle_session(), None
+                s[0], s[1], s[2] = Client(port), next(a_jouer), None
                 continue
             t0 = time.time()
             try:
@@ -267,7 +281,7 @@ def _travail(args):
                     erreurs.append(f"{methode} {chemin} → {status}")
                 # A broken journey restarts with another person.
                 client.conn.close()
-                s[0], s[1], s[2] = Client(port), nouvelle_session(), None
+                s[0], s[1], s[2] = Client(port), next(a_jouer), None
             if time.time() >= fin:
                 break
     return mesures, erreurs

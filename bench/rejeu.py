@@ -17,17 +17,17 @@ from __future__ import annotations
 
 import argparse
 import collections
+import itertools
 import json
 import logging
 import os
 import random
-import secrets
 import subprocess
 import sys
 import time
 from urllib.parse import urlencode
 
-from bench import run
+from bench import charge, run
 
 COPIE = run.BASE_URL + "_rejeu"
 ENTETES = {"X-Forwarded-Proto": "https", "Accept-Language": "fr"}
@@ -39,25 +39,6 @@ def _base_du_banc_existe() -> bool:
     with psycopg.connect(run.SERVEUR_URL, autocommit=True) as c:
         nom = run.BASE_URL.rsplit("/", 1)[1]
         return bool(c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom]).fetchone())
-
-
-def _sessions(manifeste: dict, nombre: int, pages_chef: list[str]):
-    """The sessions of bench.charge._travail, in the same proportions, from a fixed seed."""
-    from bench import charge
-
-    rnd = random.Random(1)
-    mdp, familles = manifeste["mot_de_passe"], manifeste["familles"]
-    profs, chefs = manifeste["professeurs"], manifeste["chefs"]
-    for i in range(nombre):
-        tirage = rnd.random()
-        if tirage < 0.85 or not profs:
-            f = familles[i % len(familles)]
-            yield charge.famille(f, mdp, 4, rnd, manifeste["specialites_offertes"])
-        elif tirage < 0.97:
-            yield charge.professeur(profs[i % len(profs)], mdp, 4)
-        else:
-            c = rnd.choice(chefs)
-            yield charge.chef(c["username"], mdp, 4, [p.format(uai=c["uai"]) for p in pages_chef])
 
 
 def rejouer(client, sessions, profileur=None) -> tuple[dict, dict, dict]:
@@ -82,10 +63,9 @@ def rejouer(client, sessions, profileur=None) -> tuple[dict, dict, dict]:
             if methode == "GET":
                 r = client.get(chemin, headers=h)
             else:
-                paires = donnees.items() if isinstance(donnees, dict) else donnees or []
                 r = client.post(
                     chemin,
-                    urlencode(list(paires), doseq=True),
+                    urlencode(charge.paires_du_formulaire(donnees), doseq=True),
                     content_type="application/x-www-form-urlencoded",
                     headers=h,
                 )
@@ -112,17 +92,8 @@ def main(argv=None):
 
     if not _base_du_banc_existe():
         sys.exit("Pas de base de banc d'essai : lancez d'abord python -m bench.run --quick.")
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "orientation.settings",
-            "DJANGO_ENV": "production",
-            "DJANGO_SECRET_KEY": "rejeu-" + secrets.token_urlsafe(48),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": COPIE,
-            "ORIENTATION_VAR_DIR": str(run.VAR / "app"),
-            "LOG_LEVEL": "WARNING",
-        }
-    )
+    # The bench server's environment, on this run's copy; no HTTP here, so no port.
+    os.environ.update(run.environnement_production(0, COPIE))
     run.copier_base(COPIE)
     import django
 
@@ -142,8 +113,17 @@ def main(argv=None):
     try:
         if args.callgrind:
             _callgrind("on")
+        # The load bench's mix of sessions, from a fixed seed: the same ones at every run.
+        sessions = charge.melange(
+            manifeste,
+            manifeste["familles"],
+            manifeste["professeurs"],
+            random.Random(1),
+            4,
+            run.pages_chef(),
+        )
         cpu, nombre, inattendus = rejouer(
-            client, _sessions(manifeste, args.sessions, run.pages_chef()), profileur
+            client, itertools.islice(sessions, args.sessions), profileur
         )
         if args.callgrind:
             _callgrind("off")

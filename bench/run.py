@@ -133,7 +133,7 @@ def _port_libre() -> int:
         return s.getsockname()[1]
 
 
-def environnement_production(port: int) -> dict:
+def environnement_production(port: int, base_url: str = ESSAI_URL) -> dict:
     """The production settings (as `.ci/run` checks them with --deploy), on plain HTTP behind a
     pretend TLS proxy: the generator sends X-Forwarded-Proto: https, which SECURE_PROXY_SSL_HEADER
     trusts (DJANGO_BEHIND_PROXY, on in production), so neither SECURE_SSL_REDIRECT nor the secure
@@ -146,7 +146,7 @@ def environnement_production(port: int) -> dict:
             "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{port}",
-            "DATABASE_URL": ESSAI_URL,
+            "DATABASE_URL": base_url,
             "ORIENTATION_VAR_DIR": str(VAR / "app"),
             "LOG_LEVEL": "WARNING",
         }

@@ -3,17 +3,17 @@
 A grid shows, for every pupil, the answer's radios for each voeu and up to twenty spécialité
 checkboxes per general voeu and per proposed general voie: ≈ 2,000 controls for a class in the
 definitive phase. Written by template tags they were most of the page's 40 ms; here one format
-string per control. The markup is the DSFR's, as the template wrote it. Each value is escaped by
-the standard library's html.escape, what Django's escape and format_html call for a plain string,
-without their per-argument checks (a grid page writes ≈ 10,000 of them).
+string per control. The markup is the DSFR's, as the template wrote it. Each value is escaped as
+format_html would, by orientation.rendu.echapper, without format_html's per-argument checks (a
+grid page writes ≈ 10,000 of them).
 """
-
-from html import escape
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+
+from orientation.rendu import echapper
 
 register = template.Library()
 
@@ -28,8 +28,8 @@ ELEMENT = f'<div class="fr-fieldset__element">{CASE}</div>'
 def cases_specialites(specialites, cochees, prefixe, cle_id, cle_nom, element=True):
     """One checkbox per spécialité: id `<prefixe>-<cle_id>-<pk>`, name `<prefixe>-<cle_nom>`,
     ticked when its pk is in `cochees`; each in a fieldset element when `element`."""
-    nom = escape(f"{prefixe}-{cle_nom}")
-    debut = escape(f"{prefixe}-{cle_id}-")
+    nom = echapper(f"{prefixe}-{cle_nom}")
+    debut = echapper(f"{prefixe}-{cle_id}-")
     gabarit = ELEMENT if element else CASE
     return mark_safe(  # noqa: S308 — every value escaped above or here
         "".join(
@@ -38,7 +38,7 @@ def cases_specialites(specialites, cochees, prefixe, cle_id, cle_nom, element=Tr
                 nom=nom,
                 pk=s.pk,
                 coche=" checked" if s.pk in cochees else "",
-                libelle=escape(s.libelle),
+                libelle=echapper(s.libelle),
             )
             for s in specialites
         )
@@ -56,15 +56,15 @@ RADIO = (
 def radios_en_ligne(prefixe, cle, valeurs, choisie):
     """The inline radios of one answer (avis or réponse): name `<prefixe>-<cle>`, one per
     (value, label) of `valeurs`, the `choisie` one checked."""
-    nom = escape(f"{prefixe}-{cle}")
+    nom = echapper(f"{prefixe}-{cle}")
     return mark_safe(  # noqa: S308 — every value escaped above or here
         "".join(
             RADIO.format(
-                id=f"{nom}-{escape(v)}",
+                id=f"{nom}-{echapper(v)}",
                 nom=nom,
-                valeur=escape(v),
+                valeur=echapper(v),
                 coche=" checked" if v == choisie else "",
-                libelle=escape(str(capfirst(lib))),
+                libelle=echapper(capfirst(lib)),
             )
             for v, lib in valeurs
         )
