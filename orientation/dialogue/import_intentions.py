@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orientation.campagnes.models import Campagne, Phase, Specialite, Voie
@@ -472,7 +473,7 @@ def calculer(lignes: list[LigneBrute], campagne: Campagne, phase: str = Phase.PR
             ligne.statut = Statut.CONFLIT
             ligne.raisons.append(
                 _("La famille a validé sa liste en ligne le %(date)s.")
-                % {"date": saisie.valide_le.strftime("%d/%m/%Y")}
+                % {"date": timezone.localdate(saisie.valide_le).strftime("%d/%m/%Y")}
             )
         else:
             ligne.statut = Statut.MODIFIE

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tablib
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from orientation.dialogue.models import Decision, Dossier, Proposition, Voeu
 
@@ -127,7 +128,7 @@ def lignes_decisions(campagne, divisions):
             d.get_option_pro_display() if d.option_pro else "",
             _oui_non(d.maintien),
             _oui_non(d.conforme_a_la_demande),
-            d.prise_le.strftime("%d/%m/%Y"),
+            timezone.localdate(d.prise_le).strftime("%d/%m/%Y"),  # Paris day, not UTC
             d.date_limite_recours.strftime("%d/%m/%Y") if d.date_limite_recours else "",
         ]
 

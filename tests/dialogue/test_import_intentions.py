@@ -1,6 +1,7 @@
 """The import of intentions (docs/saisie-papier.md): parse → diff → apply, every refused line
 explained, never overwriting an online validation without saying so, all or nothing."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -125,10 +126,14 @@ def test_import_ne_remplace_pas_une_validation_en_ligne_sans_le_dire(ecole, inte
     campagne, secretariat = ecole
     dossier, (r1, _r2) = famille(campagne)
     workflow.valider_voeux(dossier, r1.user, Phase.PROVISOIRE, intentions)
+    # Validated at 00:30 in Paris on the 7th, still the 6th in UTC: the reason gives the 7th.
+    Saisie.objects.filter(dossier=dossier).update(
+        valide_le=dt.datetime(2026, 12, 6, 23, 30, tzinfo=dt.UTC)
+    )
     contenu = csv(f"{dossier.eleve.ine};Technologique;STL", entete="INE;Voie 1;Série 1\n")
     diff = diff_de(contenu, campagne)
     assert [ligne.statut for ligne in diff.lignes] == [imp.Statut.CONFLIT]
-    assert "validé sa liste en ligne" in diff.conflits[0].raisons[0]
+    assert "validé sa liste en ligne le 07/12/2026" in diff.conflits[0].raisons[0]
     assert diff.conflits[0].avant[0].startswith("1re générale")
     resultat = imp.appliquer(diff, secretariat)
     assert resultat.appliquees == 0 and codes(dossier) == ["GENERALE", "STMG"]

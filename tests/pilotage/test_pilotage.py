@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pypdf
@@ -396,7 +397,9 @@ def test_exports_relus_cellule_par_cellule(client, ecole, fmt):
     dossier = _dossier(campagne, d2, propositions_publiees=True)
     dossier.etat = Etat.DECIDE
     dossier.save()
-    decision = Decision.objects.create(dossier=dossier, prise_le=timezone.now())
+    # Taken at 00:30 in Paris on the 7th, still the 6th in UTC: the export says the 7th.
+    prise_le = dt.datetime(2026, 12, 6, 23, 30, tzinfo=dt.UTC)
+    decision = Decision.objects.create(dossier=dossier, prise_le=prise_le)
     decision.voies.set([Voie.objects.get(code="STMG")])
     client.force_login(_chef(campagne))
     uai = campagne.etablissement.uai
@@ -429,7 +432,7 @@ def test_exports_relus_cellule_par_cellule(client, ecole, fmt):
     assert ligne["Codes voies décidées"] == "STMG"
     assert ligne["Nom"] == eleve.nom
     assert ligne["Conforme à la demande"] == "oui"
-    assert ligne["Décision prise le"] == timezone.localdate().strftime("%d/%m/%Y")
+    assert ligne["Décision prise le"] == "07/12/2026"
 
 
 def test_pdf_fiche_et_division(client, ecole):
