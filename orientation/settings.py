@@ -109,6 +109,7 @@ TEMPLATES = [
             # The cached loader in every environment but live development.
             "loaders": _loaders if DEBUG else [("django.template.loaders.cached.Loader", _loaders)],
             "string_if_invalid": os.environ.get("DJANGO_TEMPLATE_STRING_IF_INVALID", ""),
+            "builtins": ["orientation.dates"],  # the date filter writes « 1er mars »
         },
     }
 ]

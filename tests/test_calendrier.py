@@ -20,3 +20,9 @@ def test_un_debut_a_minuit_s_ecrit_sans_heure():
     assert moment(_paris(2021, 5, 3, 8, 30)) == "3 mai 2021 à 8h30"
     assert moment(datetime.date(2021, 5, 3)) == "3 mai 2021"
     assert moment(None) == echeance(None) == ""
+
+
+def test_le_premier_du_mois_s_ecrit_1er():
+    # A window closing at midnight on the 2nd ends « le 1er mars à 23h59 » (orientation/dates.py).
+    assert echeance(_paris(2027, 3, 2)) == "1er mars 2027 à 23h59"
+    assert moment(_paris(2027, 3, 1)) == "1er mars 2027"

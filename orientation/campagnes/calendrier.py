@@ -8,7 +8,8 @@ the 6th, so an end at midnight is written as the previous day at 23h59.
 import datetime
 
 from django.utils import timezone
-from django.utils.formats import date_format
+
+from orientation.dates import date_format
 
 
 def _local(valeur: datetime.datetime) -> datetime.datetime:

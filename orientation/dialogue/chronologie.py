@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from orientation.accounts import permissions
 from orientation.campagnes.models import Voie
+from orientation.dates import date_format
 from orientation.notifications.models import Notification
 from orientation.requetes import RequeteFigee
 

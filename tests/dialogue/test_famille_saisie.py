@@ -457,9 +457,12 @@ def test_R15_la_tache_periodique_recapitule_et_se_replanifie(client, fam, settin
 
 def test_page_dossier_montre_ce_qui_est_attendu_et_le_bouton_de_saisie(client, fam):
     dossier, *_ = fam
+    campagne = dossier.campagne
+    campagne.provisoire_fin = timezone.make_aware(datetime.datetime(2027, 2, 1, 23, 59))
+    campagne.save()
     page = client.get(url("famille_dossier", dossier)).content.decode()
     assert "Saisir les choix" in page
-    assert "La saisie est ouverte jusqu&#x27;au" in page
+    assert "La saisie est ouverte jusqu&#x27;au 1er février 2027 à 23h59" in page
 
 
 def test_page_dossier_nombre_de_requetes_borne(client, django_assert_max_num_queries):

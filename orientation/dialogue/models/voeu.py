@@ -129,14 +129,14 @@ class Saisie(models.Model):
         """What the family reads next to a list the school entered; "" for an online entry."""
         if self.canal != self.Canal.ETABLISSEMENT:
             return ""
-        from django.utils import formats
+        from orientation.dates import date_format
 
         mention = _("Saisi par l'établissement le %(date)s") % {
-            "date": formats.date_format(timezone.localtime(self.valide_le), "j F Y")
+            "date": date_format(timezone.localtime(self.valide_le), "j F Y")
         }
         if self.date_papier:
             mention = _("%(mention)s, d'après la fiche papier du %(date)s") % {
                 "mention": mention,
-                "date": formats.date_format(self.date_papier, "j F Y"),
+                "date": date_format(self.date_papier, "j F Y"),
             }
         return f"{mention}."
