@@ -29,7 +29,8 @@ from urllib.parse import urlencode
 
 from bench import charge, run
 
-COPIE = run.BASE_URL + "_rejeu"
+# One copy per process: two versions of the code can be replayed side by side.
+COPIE = f"{run.BASE_URL}_rejeu_{os.getpid()}"
 ENTETES = {"X-Forwarded-Proto": "https", "Accept-Language": "fr"}
 
 
