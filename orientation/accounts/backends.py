@@ -1,5 +1,8 @@
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import check_password, get_hasher, make_password
 from django.db.models import OuterRef, Subquery
 
 from orientation.requetes import RequeteFigee
@@ -19,6 +22,14 @@ def _compte(pk):
 
 
 _COMPTE = RequeteFigee(_compte)
+
+
+@functools.cache
+def _empreinte_factice(algorithme):
+    """A hash of a random password, made once per process with the service's hasher."""
+    from django.utils.crypto import get_random_string
+
+    return make_password(get_random_string(32), hasher=algorithme)
 
 
 class CompteDeLaSession(ModelBackend):
@@ -47,8 +58,10 @@ class EmailOrUsernameBackend(CompteDeLaSession):
             matches = list(User.objects.filter(email__iexact=login)[:2])
             # An address shared by two accounts identifies neither: the identifier is needed.
             user = matches[0] if len(matches) == 1 else None
-        if user is None:
-            User().set_password(password)  # same time spent: no account enumeration by timing
+        if user is None or not user.has_usable_password():
+            # The same work as for an account with a password, one hash verification (not an
+            # encoding, which costs more): no account enumeration by timing.
+            check_password(password, _empreinte_factice(get_hasher().algorithm))
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

@@ -76,6 +76,62 @@ def test_mots_de_passe_en_argon2():
     assert hacheur.verify("x", empreinte) and not hacheur.verify("y", empreinte)
 
 
+def test_libsodium_verifie_les_empreintes_d_argon2_cffi(monkeypatch):
+    """Logins verify with libsodium (docs/adr/0006): the same answers as argon2-cffi on the hashes
+    it wrote — the service's, Django's default parameters, any password — and Argon2i hashes,
+    which libsodium's Argon2id API does not take, still go to argon2-cffi."""
+    import argon2
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+    from nacl import pwhash
+
+    from orientation.accounts.hachage import Argon2idOWASP
+
+    appels = []
+    verifier = pwhash.argon2id.verify
+    monkeypatch.setattr(pwhash.argon2id, "verify", lambda *a: appels.append(1) or verifier(*a))
+    hacheur = Argon2idOWASP()
+    for auteur in (hacheur, Argon2PasswordHasher()):  # 19 MiB, 1 lane; 100 MiB, 8 lanes
+        for mot in ("Un-mot-de-passe-2026", "élève\x00€ 😀", "x" * 200):
+            empreinte = auteur.encode(mot, auteur.salt())
+            assert hacheur.verify(mot, empreinte)
+            assert not hacheur.verify(mot + "!", empreinte)
+            assert not hacheur.verify(mot, empreinte[:-2] + "AA")
+    assert len(appels) == 18
+    argon2i = "argon2" + argon2.PasswordHasher(
+        time_cost=2, memory_cost=1024, parallelism=1, type=argon2.Type.I
+    ).hash("secret")
+    assert hacheur.verify("secret", argon2i) and not hacheur.verify("autre", argon2i)
+    assert len(appels) == 18
+    assert not hacheur.verify("x", "argon2$argon2id$v=19$m=19456,t=2,p=1$abîmé$")
+
+
+def test_un_compte_inconnu_coute_une_verification_comme_un_autre(client, settings, monkeypatch):
+    """Unknown identifier, account without a password yet, wrong password: one Argon2 verification
+    each and no encoding, so that the time taken does not tell which accounts exist."""
+    from orientation.accounts.hachage import Argon2idOWASP
+
+    settings.PASSWORD_HASHERS = ["orientation.accounts.hachage.Argon2idOWASP"]
+    user = UserFactory()
+    user.set_password(MOT_DE_PASSE)
+    user.save()
+    sans_mot_de_passe = UserFactory()
+    sans_mot_de_passe.set_unusable_password()
+    sans_mot_de_passe.save()
+    _connecter(client, "personne-inconnue", "x" * 12)  # the process's reference hash, made once
+    travail = []
+    for nom in ("verify", "encode"):
+        original = getattr(Argon2idOWASP, nom)
+        monkeypatch.setattr(
+            Argon2idOWASP,
+            nom,
+            lambda self, *a, _o=original, _n=nom: travail.append(_n) or _o(self, *a),
+        )
+    for identifiant in ("personne-inconnue", sans_mot_de_passe.username, user.username):
+        travail.clear()
+        assert _connecter(client, identifiant, "x" * 12).status_code == 200
+        assert travail == ["verify"], identifiant
+
+
 def test_une_ancienne_empreinte_argon2_est_refaite_a_la_connexion(client, settings):
     from django.contrib.auth.hashers import Argon2PasswordHasher
 
