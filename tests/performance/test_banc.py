@@ -53,6 +53,24 @@ def test_le_professeur_du_banc_trouve_sa_grille_et_enregistre_un_eleve(client):
     assert [a.valeur for a in Avis.objects.filter(voeu__in=voeux)] == ["favorable"] * len(voeux)
 
 
+def test_le_generateur_s_arrete_aux_eleves_qu_il_enregistre(client):
+    """The bench's professeur reads only the pupils' forms it saves (three per visit): the same
+    forms, in the same order, as a reading of the whole grid."""
+    campagne = CampagneFactory()
+    division = DivisionFactory(etablissement=campagne.etablissement, code="2DE1")
+    pp = PersonnelFactory(
+        etablissement=division.etablissement, role=Role.PROFESSEUR_PRINCIPAL, divisions=[division]
+    ).user
+    for _ in range(4):
+        famille(campagne, representants=1, eleve__division=division, intentions_validees=True)
+    client.force_login(pp)
+    page = client.get(reverse("dialogue:conseil", args=[division.pk, "provisoire"])).content
+    tous = _Formulaires.lire(page, "/eleve/")
+    assert len(tous) == 4
+    assert _Formulaires.lire(page, "/eleve/", 3) == tous[:3]
+    assert _Formulaires.lire(page, "/eleve/", 9) == tous
+
+
 def test_les_deux_listes_de_la_famille_du_banc_sont_validees(client):
     """The lists the bench's families validate in turn pass the rules (R8–R11): otherwise the
     bench would measure refusals (400) instead of validations."""
