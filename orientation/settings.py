@@ -110,6 +110,8 @@ TEMPLATES = [
             "loaders": _loaders if DEBUG else [("django.template.loaders.cached.Loader", _loaders)],
             "string_if_invalid": os.environ.get("DJANGO_TEMPLATE_STRING_IF_INVALID", ""),
             "builtins": ["orientation.dates"],  # the date filter writes « 1er mars »
+            # Django's i18n tags, constant {% translate %} rendered once (orientation/traduction.py)
+            "libraries": {"traduction": "orientation.traduction"},
         },
     }
 ]
