@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from . import journal  # noqa: F401 — connects the security log's receivers
+        from . import (
+            journal,  # noqa: F401 — connects the security log's receivers
+            middleware,  # noqa: F401 — the session's start, written at login
+        )

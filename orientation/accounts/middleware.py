@@ -2,9 +2,22 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 
 # Seconds of precision of the idle timeout: the last activity is rewritten at most this often.
 ACTIVITE_PRECISION = 60
+
+
+@receiver(user_logged_in, dispatch_uid="session_debut")
+def _debut_de_session(sender, request, user, **kwargs):
+    """The session's lifetime and activity start at login, written with the login's own save of
+    the new session: the first page after it has nothing to write (it used to UPDATE the
+    session once per login)."""
+    if request is not None and hasattr(request, "session"):
+        maintenant = int(time.time())
+        request.session["_debut"] = maintenant
+        request.session["_derniere_activite"] = maintenant
 
 
 class SessionLimitsMiddleware:

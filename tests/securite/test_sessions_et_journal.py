@@ -47,6 +47,23 @@ def test_la_deconnexion_est_un_post_et_vide_la_session(client):
     assert client.get(reverse("accounts:profil")).status_code == 302
 
 
+def test_la_duree_de_la_session_part_de_la_connexion_sans_ecriture_a_la_page_suivante(client):
+    """The session's start and last activity are written at login, with the new session: the
+    first page after it reads the session and writes nothing (no UPDATE of django_session)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = UserFactory()
+    avant = int(time.time())
+    _connecter(client, user.username)
+    session = client.session
+    assert avant <= session["_debut"] == session["_derniere_activite"] <= int(time.time())
+    with CaptureQueriesContext(connection) as requetes:
+        assert client.get(reverse("accueil")).status_code == 200
+    ecritures = [q["sql"] for q in requetes if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert not [sql for sql in ecritures if "django_session" in sql]
+
+
 @pytest.mark.parametrize("cle,duree", [("_derniere_activite", 30 * 60), ("_debut", 12 * 3600)])
 def test_inactivite_30_min_et_duree_absolue_12_h(client, cle, duree):
     assert reglages.SESSION_IDLE_TIMEOUT == 30 * 60
