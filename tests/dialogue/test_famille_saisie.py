@@ -462,7 +462,7 @@ def test_page_dossier_montre_ce_qui_est_attendu_et_le_bouton_de_saisie(client, f
     campagne.save()
     page = client.get(url("famille_dossier", dossier)).content.decode()
     assert "Saisir les choix" in page
-    assert "La saisie est ouverte jusqu&#x27;au 1er février 2027 à 23h59" in page
+    assert "La saisie est ouverte jusqu&#x27;au 1er\u00a0février 2027 à 23h59" in page
 
 
 def test_page_dossier_nombre_de_requetes_borne(client, django_assert_max_num_queries):

@@ -8,12 +8,12 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orientation.accounts.models import Role
 from orientation.campagnes.models import Phase
+from orientation.dates import date_format
 from orientation.dialogue import regles, workflow
 from orientation.dialogue.models import Etat, Evenement, Saisie, Voeu
 from orientation.dialogue.workflow import Interdit, TransitionRefusee, valider_voeux

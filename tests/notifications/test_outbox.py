@@ -187,7 +187,7 @@ def test_decision_apres_entretien_donne_le_delai_de_recours_en_jours_ouvrables()
         dossier=dossier, contexte={"date_limite_recours": datetime.date(2026, 6, 19)}
     )
     assert "3 jours ouvrables" in row.corps_texte
-    assert "vendredi 19 juin 2026" in row.corps_texte
+    assert "vendredi 19\u00a0juin 2026" in row.corps_texte
     assert "maintien" in row.corps_texte
 
 
