@@ -27,8 +27,8 @@ GABARIT = (
 def test_meme_rendu_que_la_balise_de_django(langue):
     contexte = {"v": "<i>Password</i>", "c": "alt. month"}
     with translation.override(langue):
-        django = Engine(libraries={"traduction": "django.templatetags.i18n"})
-        django = django.from_string(GABARIT).render(Context(contexte))
+        balise_de_django = Engine(libraries={"traduction": "django.templatetags.i18n"})
+        django = balise_de_django.from_string(GABARIT).render(Context(contexte))
         service = engines["django"].from_string(GABARIT)
         assert service.render(contexte) == django
         assert service.render(contexte) == django  # from the nodes' memory, the same

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import check_password, get_hasher, make_password
 from django.db.models import OuterRef, Subquery
+from django.utils.crypto import get_random_string
 
 from orientation.requetes import RequeteFigee
 
@@ -27,8 +28,6 @@ _COMPTE = RequeteFigee(_compte)
 @functools.cache
 def _empreinte_factice(algorithme):
     """A hash of a random password, made once per process with the service's hasher."""
-    from django.utils.crypto import get_random_string
-
     return make_password(get_random_string(32), hasher=algorithme)
 
 

@@ -7,6 +7,24 @@ from django.dispatch import receiver
 
 # Seconds of precision of the idle timeout: the last activity is rewritten at most this often.
 ACTIVITE_PRECISION = 60
+# The session's keys for its start and its last activity (seconds since the epoch).
+DEBUT, DERNIERE_ACTIVITE = "_debut", "_derniere_activite"
+
+
+def demarrer(session, maintenant: int) -> None:
+    session[DEBUT] = maintenant
+    session[DERNIERE_ACTIVITE] = maintenant
+
+
+def expiree(donnees, maintenant: float) -> bool:
+    """The idle timeout or the absolute lifetime has passed (ASVS V3.3), read from a session or
+    from its decoded data: the rule of this middleware and of the end-of-session summaries."""
+    debut = donnees.get(DEBUT, maintenant)
+    derniere = donnees.get(DERNIERE_ACTIVITE, debut)
+    return (
+        maintenant - derniere > settings.SESSION_IDLE_TIMEOUT
+        or maintenant - debut > settings.SESSION_ABSOLUTE_TIMEOUT
+    )
 
 
 @receiver(user_logged_in, dispatch_uid="session_debut")
@@ -15,9 +33,7 @@ def _debut_de_session(sender, request, user, **kwargs):
     the new session: the first page after it has nothing to write (it used to UPDATE the
     session once per login)."""
     if request is not None and hasattr(request, "session"):
-        maintenant = int(time.time())
-        request.session["_debut"] = maintenant
-        request.session["_derniere_activite"] = maintenant
+        demarrer(request.session, int(time.time()))
 
 
 class SessionLimitsMiddleware:
@@ -29,15 +45,13 @@ class SessionLimitsMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = int(time.time())
-            started = request.session.setdefault("_debut", now)
-            last = request.session.get("_derniere_activite", now)
-            if (
-                now - last > settings.SESSION_IDLE_TIMEOUT
-                or now - started > settings.SESSION_ABSOLUTE_TIMEOUT
-            ):
+            session = request.session
+            if DEBUT not in session:  # opened before its start was written at login
+                demarrer(session, now)
+            if expiree(session, now):
                 logout(request)
                 request.session["_expiree"] = True
-            elif now - last >= ACTIVITE_PRECISION or "_derniere_activite" not in request.session:
+            elif now - session.get(DERNIERE_ACTIVITE, 0) >= ACTIVITE_PRECISION:
                 # Written at most once a minute: not one session UPDATE per page (performance.md).
-                request.session["_derniere_activite"] = now
+                session[DERNIERE_ACTIVITE] = now
         return self.get_response(request)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime
 import time
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.tasks import task
 from django.utils import timezone
 
+from orientation.accounts.middleware import expiree
 from orientation.periodiques import periodique, replanifier
 
 from . import workflow
@@ -40,14 +40,7 @@ def recapituler_sessions() -> int:
 
 
 def session_terminee(donnees: dict, expire_le, maintenant: float) -> bool:
-    if expire_le <= timezone.now():
-        return True
-    derniere = donnees.get("_derniere_activite", donnees.get("_debut", maintenant))
-    debut = donnees.get("_debut", maintenant)
-    return (
-        maintenant - derniere > settings.SESSION_IDLE_TIMEOUT
-        or maintenant - debut > settings.SESSION_ABSOLUTE_TIMEOUT
-    )
+    return expire_le <= timezone.now() or expiree(donnees, maintenant)
 
 
 def recapituler_sessions_terminees() -> int:

@@ -64,6 +64,19 @@ def test_la_duree_de_la_session_part_de_la_connexion_sans_ecriture_a_la_page_sui
     assert not [sql for sql in ecritures if "django_session" in sql]
 
 
+def test_une_session_ouverte_avant_l_ecriture_du_debut_a_la_connexion_en_recoit_un(client):
+    """A session opened by an earlier version (no start written at login) stays valid: its first
+    page writes its start and last activity, and the limits count from there."""
+    client.force_login(UserFactory())
+    session = client.session
+    del session["_debut"], session["_derniere_activite"]
+    session.save()
+    avant = int(time.time())
+    assert client.get(reverse("accounts:profil")).status_code == 200
+    session = client.session
+    assert avant <= session["_debut"] == session["_derniere_activite"] <= int(time.time())
+
+
 @pytest.mark.parametrize("cle,duree", [("_derniere_activite", 30 * 60), ("_debut", 12 * 3600)])
 def test_inactivite_30_min_et_duree_absolue_12_h(client, cle, duree):
     assert reglages.SESSION_IDLE_TIMEOUT == 30 * 60
