@@ -28,6 +28,8 @@ from dsfr.forms import DsfrDjangoTemplates
 from dsfr.templatetags.dsfr_tags import dsfr_mark_optionnal_fields
 from dsfr.utils import dsfr_input_class_attr
 
+from orientation.memoire import MemoireBornee
+
 GABARITS_APLATIS = Path(__file__).resolve().parent / "formulaires"
 
 register = template.Library()
@@ -202,19 +204,12 @@ def option(widget: dict, genre: str) -> SafeString:
         return _option(widget, genre)
 
 
-# Forgotten all at once when full: bounded memory, no bookkeeping per hit (a campaign's options,
-# row by row, checked or not, are a few hundred).
-TAILLE_MEMO = 4096
-_MEMO_OPTIONS: dict = {}
+# A campaign's options, row by row, checked or not, are a few hundred.
+_MEMO_OPTIONS = MemoireBornee(4096)
 
 
 def _option_memorisee(cle, widget: dict, genre: str) -> SafeString:
-    html = _MEMO_OPTIONS.get(cle)
-    if html is None:
-        if len(_MEMO_OPTIONS) >= TAILLE_MEMO:
-            _MEMO_OPTIONS.clear()
-        html = _MEMO_OPTIONS[cle] = _option(widget, genre)
-    return html
+    return _MEMO_OPTIONS.obtenir(cle, lambda: _option(widget, genre))
 
 
 def _option(widget: dict, genre: str) -> SafeString:

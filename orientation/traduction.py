@@ -22,6 +22,8 @@ from django import template
 from django.templatetags import i18n as i18n_django
 from django.utils import translation
 
+from orientation.memoire import NoeudFige
+
 register = template.Library()
 register.tags.update(i18n_django.register.tags)
 register.filters.update(i18n_django.register.filters)
@@ -32,7 +34,7 @@ def _constant(expression) -> bool:
     return isinstance(expression.var, str) and not expression.filters
 
 
-class TraductionFigee(i18n_django.TranslateNode):
+class TraductionFigee(NoeudFige, i18n_django.TranslateNode):
     def __init__(self, noeud: i18n_django.TranslateNode):
         super().__init__(noeud.filter_expression, noeud.noop, noeud.asvar, noeud.message_context)
         expression = self.filter_expression
@@ -41,23 +43,9 @@ class TraductionFigee(i18n_django.TranslateNode):
             and expression.var.lookups is None  # a literal, not a variable
             and (self.message_context is None or _constant(self.message_context))
         )
-        self.rendus = {}
 
-    def render(self, context):
-        if not self.constante:
-            return super().render(context)
-        cle = (translation.get_language(), context.autoescape)
-        try:
-            valeur = self.rendus[cle]
-        except KeyError:
-            valeur = super().render(context)
-            if self.asvar:
-                valeur = context[self.asvar]
-            self.rendus[cle] = valeur
-        if self.asvar:
-            context[self.asvar] = valeur
-            return ""
-        return valeur
+    def cle(self, context):
+        return (translation.get_language(), context.autoescape)
 
 
 @register.tag("translate")
