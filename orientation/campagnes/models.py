@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orientation.etablissements.models import Division, Etablissement
+from orientation.libelles import LibellesDesChoix
 
 
 class Phase(models.TextChoices):
@@ -12,7 +13,7 @@ class Phase(models.TextChoices):
     DEFINITIVE = "definitive", _("phase définitive (demandes)")
 
 
-class Voie(models.Model):
+class Voie(LibellesDesChoix, models.Model):
     """An entry of the national catalogue (SPEC.md). Data, loaded per school year, never code.
 
     Each series of 1re technologique is its own voie: a list of voeux holds each at most once (R8),
@@ -55,7 +56,7 @@ class Specialite(models.Model):
         return self.libelle
 
 
-class Campagne(models.Model):
+class Campagne(LibellesDesChoix, models.Model):
     """One orientation campaign per school and school year, with its calendar (R1)."""
 
     class Publication(models.TextChoices):
@@ -128,7 +129,7 @@ class Campagne(models.Model):
         return self.phase_courante(now) == phase
 
 
-class ConseilDivision(models.Model):
+class ConseilDivision(LibellesDesChoix, models.Model):
     """The date of a division's class council in one phase, and when its results were published."""
 
     campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="conseils")

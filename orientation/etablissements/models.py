@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from orientation.accounts.models import Role
+from orientation.libelles import LibellesDesChoix
 
 
 class Etablissement(models.Model):
@@ -135,7 +136,7 @@ class Responsable(models.Model):
         return " ".join(p for p in (self.civilite, self.prenom, self.nom) if p)
 
 
-class Lien(models.Model):
+class Lien(LibellesDesChoix, models.Model):
     """A pupil–person link (RESPONSABLE_ELEVE)."""
 
     class Niveau(models.IntegerChoices):
@@ -178,7 +179,7 @@ class Lien(models.Model):
         return str(self.PARENTES.get(self.code_parente, ""))
 
 
-class Personnel(models.Model):
+class Personnel(LibellesDesChoix, models.Model):
     """A staff member's role in one school; a professeur principal is tied to divisions."""
 
     user = models.ForeignKey(

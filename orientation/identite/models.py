@@ -2,13 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orientation.libelles import LibellesDesChoix
+
 
 class Fournisseur(models.TextChoices):
     EDUCONNECT = "educonnect", _("ÉduConnect")
     FRANCECONNECT = "franceconnect", _("FranceConnect")
 
 
-class IdentiteFederee(models.Model):
+class IdentiteFederee(LibellesDesChoix, models.Model):
     """A provider's stable subject tied to one account: later logins are matched by it alone,
     never again by name or attributes that can change."""
 

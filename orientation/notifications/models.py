@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orientation.libelles import LibellesDesChoix
 
-class Notification(models.Model):
+
+class Notification(LibellesDesChoix, models.Model):
     """The outbox: one row per recipient and event, written in the transaction of the change that
     causes it (ARCHITECTURE.md rule 6). Bodies are rendered at creation, so what was sent is what
     the row says."""

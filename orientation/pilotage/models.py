@@ -15,6 +15,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from orientation.libelles import LibellesDesChoix
+
 # Kept a week after it is ready, then deleted by the periodic job (pilotage/tasks.py): the file
 # holds every family's choices, and a week covers the printing.
 CONSERVATION = datetime.timedelta(days=7)
@@ -27,7 +29,7 @@ def _chemin(demande, _nom: str) -> str:
     return f"pilotage/fiches-etablissement/{secrets.token_hex(16)}.zip"
 
 
-class PdfEtablissement(models.Model):
+class PdfEtablissement(LibellesDesChoix, models.Model):
     class Statut(models.TextChoices):
         EN_ATTENTE = "en_attente", _("en attente")
         EN_COURS = "en_cours", _("en préparation")

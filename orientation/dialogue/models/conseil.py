@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from orientation.campagnes.models import Specialite, Voie
+from orientation.libelles import LibellesDesChoix
 
 from .dossier import Dossier
 from .voeu import OptionPro, Voeu
@@ -41,7 +42,7 @@ class PropositionQuerySet(models.QuerySet):
         return self.filter(dossier__etat__in=ETATS_PROPOSITIONS_PUBLIEES)
 
 
-class Avis(models.Model):
+class Avis(LibellesDesChoix, models.Model):
     """R4: the 2nd-term council's avis on one intention."""
 
     class Valeur(models.TextChoices):
@@ -74,7 +75,7 @@ class Avis(models.Model):
         return f"{self.voeu} : {self.get_valeur_display()}"
 
 
-class Proposition(models.Model):
+class Proposition(LibellesDesChoix, models.Model):
     """R16: the council's answer *oui* / *non* to one demande, or a voie the family did not ask
     for (`voeu` null, `reponse` oui: a proposal is always a "yes")."""
 

@@ -6,13 +6,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from orientation.campagnes.models import Voie
+from orientation.libelles import LibellesDesChoix
 
 from .conseil import Proposition
 from .dossier import Dossier
 from .voeu import OptionPro
 
 
-class ReponseFamille(models.Model):
+class ReponseFamille(LibellesDesChoix, models.Model):
     """R17: the holding representative (or the adult pupil) accepts one or more propositions
     answered *oui* or proposed, or refuses them all."""
 
@@ -64,7 +65,7 @@ class Accord(models.Model):
         ]
 
 
-class Entretien(models.Model):
+class Entretien(LibellesDesChoix, models.Model):
     """R22: an interview with the head, required after a refusal, a disagreement or no answer by
     the deadline (X)."""
 
@@ -90,7 +91,7 @@ class Entretien(models.Model):
         ordering = ["cree_le", "id"]
 
 
-class Decision(models.Model):
+class Decision(LibellesDesChoix, models.Model):
     """R21 / X: the head's orientation decision. It bears on the voie only (the spécialités stay
     the family's choice). The last row of a dossier is the one in force; an earlier one is kept for
     the record (a decision after interview follows a first one)."""

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orientation.campagnes.models import Campagne, Phase
 from orientation.etablissements.models import Eleve
+from orientation.libelles import LibellesDesChoix
 
 
 class Etat(models.TextChoices):
@@ -30,7 +31,7 @@ class DossierQuerySet(models.QuerySet):
         return dossiers_visibles(self, user)
 
 
-class Dossier(models.Model):
+class Dossier(LibellesDesChoix, models.Model):
     """The fiche dialogue: one per 2de GT pupil and campaign, created by the SIECLE import."""
 
     campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="dossiers")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orientation.campagnes.models import Phase, Specialite, Voie
 from orientation.dialogue import regles
+from orientation.libelles import LibellesDesChoix
 
 from .dossier import Dossier
 
@@ -18,7 +19,7 @@ class OptionPro(models.TextChoices):
     CAP = regles.CAP, _("CAP")
 
 
-class Voeu(models.Model):
+class Voeu(LibellesDesChoix, models.Model):
     """An intention (provisional phase) or a demande (definitive phase). Written only by
     workflow.valider_voeux, which replaces a phase's whole list at once (R12: nothing is saved
     before validation)."""
@@ -71,7 +72,7 @@ class Voeu(models.Model):
         return libelle
 
 
-class Saisie(models.Model):
+class Saisie(LibellesDesChoix, models.Model):
     """The validation of one phase's list (R7, R12, R13): who validated, when, how, how often.
 
     `empreinte` is the validated list in a canonical form: submitting the same list again (a double
