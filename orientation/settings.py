@@ -109,7 +109,9 @@ TEMPLATES = [
             # The cached loader in every environment but live development.
             "loaders": _loaders if DEBUG else [("django.template.loaders.cached.Loader", _loaders)],
             "string_if_invalid": os.environ.get("DJANGO_TEMPLATE_STRING_IF_INVALID", ""),
-            "builtins": ["orientation.dates"],  # the date filter writes « 1er mars »
+            # The date filter writes « 1er mars »; {% url %} of a page without arguments is
+            # reversed once per node (orientation/adresses.py).
+            "builtins": ["orientation.dates", "orientation.adresses"],
             # Django's i18n tags, constant {% translate %} rendered once (orientation/traduction.py)
             "libraries": {"traduction": "orientation.traduction"},
         },
