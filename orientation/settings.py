@@ -113,23 +113,18 @@ TEMPLATES = [
             # reversed once per node (orientation/adresses.py).
             "builtins": ["orientation.dates", "orientation.adresses"],
             # Django's i18n tags, constant {% translate %} rendered once (orientation/traduction.py)
-            "libraries": {"traduction": "orientation.traduction"},
+            "libraries": {
+                "traduction": "orientation.traduction",
+                "fragments": "orientation.fragments",  # {% fige %}: the page skeleton's constants
+            },
         },
     }
 ]
 FORM_RENDERER = "orientation.rendu.RenduFormulaires"
 
-# Caches in each process's memory. "fragments": the parts of the page skeleton that are the same
-# for every visitor (layout/base.html), rendered once per process and language, never expired:
-# they change only with a deployment, which restarts the processes.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "fragments",
-        "TIMEOUT": None,
-    },
-}
+# A cache in each process's memory. (The parts of the page skeleton that are the same for every
+# visitor are kept in the compiled templates themselves: {% fige %}, orientation/fragments.py.)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Database: one URL. SQLite file by default (demo, quick tests); PostgreSQL in CI and production.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'orientation.sqlite3'}")

@@ -1,10 +1,11 @@
 """The parts of the page skeleton that are the same for every visitor are rendered once per process
 (layout/base.html, docs/performance.md « Fragments figés »); what depends on the visitor is not."""
 
+import copy
 import re
 
 import pytest
-from django.core.cache import caches
+from django.template import engines
 
 from tests.factories import famille
 
@@ -12,10 +13,16 @@ FIGES = ("layout/skiplinks.html", "layout/footer.html")
 
 
 @pytest.fixture
-def fragments_vides():
-    caches["fragments"].clear()
-    yield
-    caches["fragments"].clear()
+def fragments_vides(settings):
+    """Templates compiled once and kept, as in production (the cached loader; the test settings
+    read them again at each render), from a fresh engine: the fragments live in the compiled
+    templates' nodes, so none is kept yet."""
+    gabarits = copy.deepcopy(settings.TEMPLATES)
+    options = gabarits[0]["OPTIONS"]
+    if options["loaders"][0][0] != "django.template.loaders.cached.Loader":
+        options["loaders"] = [("django.template.loaders.cached.Loader", options["loaders"])]
+    settings.TEMPLATES = gabarits  # Django builds its engines again
+    assert engines["django"].engine.template_loaders[0].__module__.endswith(".cached")
 
 
 def _sans_jetons(html: str) -> str:
