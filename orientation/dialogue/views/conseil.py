@@ -230,10 +230,15 @@ def _contexte(request, division, campagne, phase, lignes, conseil):
         "lignes": lignes,
         "nb_completes": completes,
         "nb_sans_saisie": sum(1 for ligne in lignes if ligne.sans_saisie),
-        "valeurs_avis": Avis.Valeur.choices,
-        "valeurs_reponse": Proposition.Reponse.choices,
+        # Translated once for the page, not once per pupil's radios.
+        "valeurs_avis": _traduits(Avis.Valeur.choices),
+        "valeurs_reponse": _traduits(Proposition.Reponse.choices),
         "specialites": catalogue.actif().specialites,
     }
+
+
+def _traduits(choix) -> list[tuple[str, str]]:
+    return [(valeur, str(libelle)) for valeur, libelle in choix]
 
 
 def _conseil(division, campagne, phase):
