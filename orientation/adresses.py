@@ -6,11 +6,11 @@ page without arguments — the home page, the profile and the logout button of e
 the login page — whose address cannot change while the process runs. This module, a builtin of
 the template engine (settings.TEMPLATES), is Django's tag with one change: a tag whose view name
 is a quoted constant, without arguments, keeps what it rendered in the compiled template's node,
-per script prefix, URL configuration, current application and autoescaping (what Django's
-answer depends on). A node lives as long as its compiled template (until the process restarts
-in production, one render in development). Tags with arguments (a dossier's page) are reversed
-at each render, as by Django: their addresses are as many as the dossiers, and the memory would
-grow with them.
+per script prefix, URL configuration, current application, language and autoescaping (what
+Django's answer depends on). A node lives as long as its compiled template (until the process
+restarts in production, one render in development). Tags with arguments (a dossier's page) are
+reversed at each render, as by Django: their addresses are as many as the dossiers, and the
+memory would grow with them.
 """
 
 from django import template
@@ -18,6 +18,7 @@ from django.conf import settings
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as url_de_django
 from django.urls import get_script_prefix, get_urlconf
+from django.utils.translation import get_language
 
 from orientation.memoire import NoeudFige
 
@@ -51,6 +52,7 @@ class AdresseFigee(NoeudFige, URLNode):
             get_script_prefix(),
             get_urlconf(settings.ROOT_URLCONF),  # set per request, else the settings'
             _application_courante(context),
+            get_language(),  # none today, but an address prefixed by the language would vary
             context.autoescape,
         )
 
