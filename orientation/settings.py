@@ -77,7 +77,8 @@ MIDDLEWARE = [
     # the body. Its 503 then goes out through every response phase (session, CSP, headers).
     "orientation.middleware.LectureSeuleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, the account read with the session (accounts/sessions.py).
+    "orientation.accounts.middleware.AuthentificationMiddleware",
     "orientation.accounts.middleware.SessionLimitsMiddleware",
     "orientation.accounts.journal.AccesRefusesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

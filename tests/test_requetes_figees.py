@@ -4,14 +4,13 @@ family links): same answers as the ORM, counted like any query, shape-dependent 
 import datetime
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from orientation.accounts.models import User
+from orientation.accounts.models import Session, User
 from orientation.etablissements.models import Personnel
 from orientation.requetes import RequeteFigee
 from tests.factories import DivisionFactory, PersonnelFactory, UserFactory

@@ -8,6 +8,8 @@ from django.utils.crypto import get_random_string
 
 from orientation.requetes import RequeteFigee
 
+from .sessions import compte_prelu
+
 
 def _compte(pk):
     from orientation.etablissements.models import Personnel
@@ -32,15 +34,21 @@ def _empreinte_factice(algorithme):
 
 
 class CompteDeLaSession(ModelBackend):
-    """Reloads the session's account on each request as ModelBackend does, by a query compiled
-    once per process (orientation/requetes.py). The same query says whether the account holds a
+    """Reloads the session's account on each request as ModelBackend does — read with the session
+    itself when the session store could (accounts/sessions.py), else by a query compiled once per
+    process (orientation/requetes.py). The same query says whether the account holds a
     staff position (`_un_poste`): a family's request, most of them, then reads no positions
     (permissions._postes)."""
 
     def get_user(self, user_id):
-        comptes = _COMPTE.objets(get_user_model()._meta.pk.to_python(user_id))
-        if comptes and self.user_can_authenticate(comptes[0]):
-            return comptes[0]
+        pk = get_user_model()._meta.pk.to_python(user_id)
+        # Read with the session by the same query, when the session is the request's (sessions.py).
+        compte = compte_prelu(pk)
+        if compte is None:
+            comptes = _COMPTE.objets(pk)
+            compte = comptes[0] if comptes else None
+        if compte is not None and self.user_can_authenticate(compte):
+            return compte
         return None
 
 

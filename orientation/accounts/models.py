@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,31 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class Session(AbstractBaseSession):
+    """A session, as Django's database sessions keep it, with the account signed in to it, so that
+    each request reads both by one query (accounts/sessions.py; docs/performance.md). `compte` is
+    written from the session's data at each save; without a database constraint, so that saving
+    a session can never fail on it, and the ORM still deletes an account's sessions with it."""
+
+    compte = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
 
 
 def _hash_code(code: str) -> str:

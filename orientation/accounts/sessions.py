@@ -1,23 +1,94 @@
 """Sessions in the database, as Django's `db` engine, read by a query compiled once per process
-(orientation/requetes.py): every authenticated request reads its session."""
+(orientation/requetes.py): every authenticated request reads its session.
 
+The session's row (accounts.Session) carries the account signed in to it: the same query reads
+the account, with what CompteDeLaSession's own query reads (whether it holds a staff position),
+and the request's authentication takes it from there (`compte_prelu`) instead of querying again
+— one query fewer on every signed-in page (docs/performance.md). Django's checks are unchanged:
+the account must be the session's, active, and its password the one the session was opened
+with (its hash, read by the same query); otherwise the account is read as before."""
+
+import contextvars
+
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as SessionEnBase
-from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from orientation.requetes import RequeteFigee
 
-_SESSION = RequeteFigee(
-    lambda cle, maintenant: Session.objects.filter(session_key=cle).filter(
-        expire_date__gt=maintenant
+
+def _session(cle, maintenant):
+    from orientation.etablissements.models import Personnel
+
+    from .models import Session
+
+    return (
+        Session.objects.filter(session_key=cle)
+        .filter(expire_date__gt=maintenant)
+        .select_related("compte")
+        # One of the account's positions' ids, or NULL: as accounts/backends.py reads it.
+        .annotate(
+            _un_poste=Subquery(
+                Personnel.objects.filter(user=OuterRef("compte_id")).values("pk")[:1]
+            )
+        )
     )
-)
+
+
+_SESSION = RequeteFigee(_session)
 
 
 class SessionStore(SessionEnBase):
+    # The account read with the session, for this request's authentication (or None).
+    compte_lu = None
+
+    @classmethod
+    def get_model_class(cls):
+        from .models import Session
+
+        return Session
+
+    def create_model_instance(self, data):
+        session = super().create_model_instance(data)
+        try:
+            session.compte_id = get_user_model()._meta.pk.to_python(data.get(SESSION_KEY))
+        except ValidationError:  # a value that names no account: the session keeps none
+            session.compte_id = None
+        return session
+
     def _get_session_from_db(self):
         trouvees = _SESSION.objets(self.session_key, timezone.now())
         if trouvees:
-            return trouvees[0]
+            session = trouvees[0]
+            compte = session.compte
+            if compte is not None:
+                compte._un_poste = session._un_poste
+            self.compte_lu = compte
+            return session
         self._session_key = None
         return None
+
+
+# The session whose account the request's authentication may take (AuthentificationMiddleware):
+# set for the duration of that authentication only, so that nothing else ever reads it.
+_SESSION_A_AUTHENTIFIER = contextvars.ContextVar("session_a_authentifier", default=None)
+
+
+def compte_prelu(pk):
+    """The account read with the session being authenticated, if it is account `pk`."""
+    session = _SESSION_A_AUTHENTIFIER.get()
+    compte = getattr(session, "compte_lu", None)
+    if compte is not None and compte.pk == pk:
+        return compte
+    return None
+
+
+def authentifier(request, get_user):
+    """Django's `get_user(request)` with the session's account offered to the backends."""
+    jeton = _SESSION_A_AUTHENTIFIER.set(request.session)
+    try:
+        return get_user(request)
+    finally:
+        _SESSION_A_AUTHENTIFIER.reset(jeton)

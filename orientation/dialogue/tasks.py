@@ -12,11 +12,11 @@ import datetime
 import time
 
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.tasks import task
 from django.utils import timezone
 
 from orientation.accounts.middleware import expiree
+from orientation.accounts.sessions import SessionStore
 from orientation.periodiques import periodique, replanifier
 
 from . import workflow
@@ -48,7 +48,7 @@ def recapituler_sessions_terminees() -> int:
     maintenant = time.time()
     envoyes = 0
     User = get_user_model()
-    for session in Session.objects.iterator():
+    for session in SessionStore.get_model_class().objects.iterator():
         donnees = session.get_decoded()
         modifies = donnees.get(workflow.SESSION_DOSSIERS_MODIFIES)
         if not modifies or not session_terminee(donnees, session.expire_date, maintenant):

@@ -41,15 +41,15 @@ def test_la_deconnexion_est_un_post_et_vide_la_session(client):
     cle = client.session.session_key
     assert client.get(reverse("accounts:logout")).status_code == 405
     client.post(reverse("accounts:logout"))
-    from django.contrib.sessions.models import Session
+    from orientation.accounts.models import Session
 
-    assert not Session.objects.filter(session_key=cle).exists()
+    assert Session.objects.filter(session_key=cle).exists() is False
     assert client.get(reverse("accounts:profil")).status_code == 302
 
 
 def test_la_duree_de_la_session_part_de_la_connexion_sans_ecriture_a_la_page_suivante(client):
     """The session's start and last activity are written at login, with the new session: the
-    first page after it reads the session and writes nothing (no UPDATE of django_session)."""
+    first page after it reads the session and writes nothing (no UPDATE of the session table)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -61,7 +61,7 @@ def test_la_duree_de_la_session_part_de_la_connexion_sans_ecriture_a_la_page_sui
     with CaptureQueriesContext(connection) as requetes:
         assert client.get(reverse("accueil")).status_code == 200
     ecritures = [q["sql"] for q in requetes if q["sql"].startswith(("UPDATE", "INSERT"))]
-    assert not [sql for sql in ecritures if "django_session" in sql]
+    assert ecritures == []  # the session's table is accounts_session
 
 
 def test_une_session_ouverte_avant_l_ecriture_du_debut_a_la_connexion_en_recoit_un(client):

@@ -1,0 +1,98 @@
+"""The account read with the session, by one query (accounts/sessions.py, accounts.Session), with
+Django's checks unchanged: the account must be the session's, active, its password the one the
+session was opened with; and what the session store read is offered to nothing but the request's
+own authentication."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from orientation.accounts.backends import EmailOrUsernameBackend
+from orientation.accounts.models import Session
+from tests.factories import MOT_DE_PASSE, PersonnelFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PAGE = "/accessibilite/"  # a signed-in page that reads nothing of its own
+
+
+def _connecter(client, user):
+    reponse = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": MOT_DE_PASSE}
+    )
+    assert reponse.status_code == 302
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def _requetes(client, chemin=PAGE):
+    with CaptureQueriesContext(connection) as requetes:
+        reponse = client.get(chemin)
+    return reponse, [q["sql"] for q in requetes]
+
+
+def test_la_session_et_son_compte_en_une_requete(client):
+    user = UserFactory()
+    session = _connecter(client, user)
+    assert session.compte_id == user.pk  # written with the session at login
+    reponse, requetes = _requetes(client)
+    assert reponse.status_code == 200 and "Se déconnecter" in reponse.content.decode()
+    assert len(requetes) == 1, requetes
+    assert '"accounts_session"' in requetes[0] and '"accounts_user"' in requetes[0]
+
+
+def test_le_poste_du_personnel_est_lu_avec_la_session(client):
+    """The staff-position flag CompteDeLaSession's own query reads comes with the session."""
+    personnel = PersonnelFactory()
+    _connecter(client, personnel.user)
+    reponse, requetes = _requetes(client, "/")
+    assert reponse.status_code == 200
+    assert not [sql for sql in requetes if 'FROM "accounts_user"' in sql]
+    assert reponse.wsgi_request.user._un_poste == personnel.pk
+
+
+def test_un_mot_de_passe_change_ailleurs_met_fin_a_la_session(client):
+    user = UserFactory()
+    _connecter(client, user)
+    get_user_model().objects.filter(pk=user.pk).update(password="argon2$autre")
+    reponse = client.get(reverse("accounts:profil"))
+    assert reponse.status_code == 302 and reverse("accounts:login") in reponse["Location"]
+
+
+def test_un_compte_desactive_n_est_plus_connecte(client):
+    user = UserFactory()
+    _connecter(client, user)
+    get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    reponse = client.get(reverse("accounts:profil"))
+    assert reponse.status_code == 302 and reverse("accounts:login") in reponse["Location"]
+
+
+def test_une_session_sans_compte_ecrit_lit_le_compte_puis_le_recoit(client, settings):
+    """A session moved from Django's table at deployment has no account yet: the account is read
+    as before, and written with the session at its next save."""
+    settings.SESSION_IDLE_TIMEOUT = 3600
+    user = UserFactory()
+    session = _connecter(client, user)
+    Session.objects.filter(pk=session.pk).update(compte=None)
+    reponse, requetes = _requetes(client)
+    assert reponse.status_code == 200 and len(requetes) == 2  # the session, then the account
+    client.session.save()
+    assert Session.objects.get(pk=session.pk).compte_id == user.pk
+
+
+def test_le_compte_lu_n_est_offert_qu_a_l_authentification_de_la_requete(client):
+    user = UserFactory()
+    _connecter(client, user)
+    client.get(PAGE)
+    # After the request, in the same thread: the backend reads the account itself.
+    with CaptureQueriesContext(connection) as requetes:
+        assert EmailOrUsernameBackend().get_user(user.pk) == user
+    assert len(requetes) == 1
+
+
+def test_supprimer_un_compte_supprime_ses_sessions(client):
+    user = UserFactory()
+    session = _connecter(client, user)
+    user.delete()
+    assert not Session.objects.filter(pk=session.pk).exists()
+    assert client.get(reverse("accounts:profil")).status_code == 302
