@@ -42,8 +42,9 @@ def _texte(data, nom: str, longueur: int) -> str:
     return data.get(nom, "").replace("\x00", "")[:longueur]
 
 
-def lire(data, phase: str, voeux, voies: list[Voie], specialites_ids: set[int]) -> Lecture:
-    """`voeux`: the pupil's voeux of the phase; `voies`: the catalogue (for proposals)."""
+def lire(data, phase: str, voeux, voies, specialites_ids: set[int]) -> Lecture:
+    """`voeux`: the pupil's voeux of the phase; `voies`: the active catalogue's voies (for
+    proposals: pk and famille, catalogue.actif())."""
     lecture = Lecture()
     for voeu in voeux:
         commentaire = _texte(data, f"commentaire-{voeu.pk}", 2000)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orientation.accounts import permissions
 from orientation.campagnes import catalogue
-from orientation.campagnes.models import ConseilDivision, Phase, Voie
+from orientation.campagnes.models import Campagne, ConseilDivision, Phase, Voie
 from orientation.etablissements.models import Division
+from orientation.requetes import RequeteFigee
 
 from .. import forms_conseil, lectures, regles, workflow
 from ..models import Avis, Dossier, Proposition, Voeu
@@ -75,7 +76,7 @@ class Ligne:
     modifiable: bool
     # Definitive phase: each voie the family did not ask for, whether the council proposes it,
     # and the spécialités it recommends with it (1re générale).
-    proposables: list[tuple[Voie, bool, set[int]]] = field(default_factory=list)
+    proposables: list[tuple[catalogue.Entree, bool, set[int]]] = field(default_factory=list)
     erreur: str = ""
     # The fingerprint of the pupil's list and of the saved answers this form starts from
     # (workflow.version_conseil): a save over a colleague's newer entry, or on wishes the family
@@ -111,16 +112,35 @@ def _entiers(valeurs) -> set[int]:
     return entiers
 
 
+# Every read and save of the grid looks up its division, the school's campaign and the council:
+# compiled once per process (orientation/requetes.py).
+_DIVISION = RequeteFigee(lambda pk: Division.objects.select_related("etablissement").filter(pk=pk))
+_CAMPAGNE = RequeteFigee(
+    lambda etablissement_id: Campagne.objects.filter(etablissement=etablissement_id).order_by(
+        "-annee"
+    )[:1]
+)
+_CONSEIL = RequeteFigee(
+    lambda campagne_id, division_id, phase: ConseilDivision.objects.filter(
+        campagne=campagne_id, division=division_id, phase=phase
+    ).order_by("pk")[:1]
+)
+
+
+def _premier(objets):
+    return objets[0] if objets else None
+
+
 def _division(request, division_pk: int, phase: str):
     if phase not in PHASES:
         raise Http404
-    division = get_object_or_404(Division.objects.select_related("etablissement"), pk=division_pk)
-    if not (
+    division = _premier(_DIVISION.objets(division_pk))
+    if division is None or not (
         permissions.peut_saisir_conseil(request.user, division)
         or permissions.lit_toute_l_ecole(request.user, division.etablissement_id)
     ):
         raise Http404
-    campagne = division.etablissement.campagnes.order_by("-annee").first()
+    campagne = _premier(_CAMPAGNE.objets(division.etablissement_id))
     if campagne is None:
         raise Http404
     return division, campagne, PHASES[phase]
@@ -242,11 +262,12 @@ def _traduits(choix) -> list[tuple[str, str]]:
 
 
 def _conseil(division, campagne, phase):
-    return ConseilDivision.objects.filter(campagne=campagne, division=division, phase=phase).first()
+    return _premier(_CONSEIL.objets(campagne.pk, division.pk, phase))
 
 
 def _voies(phase):
-    return list(Voie.objects.filter(actif=True)) if phase == Phase.DEFINITIVE else []
+    """The voies the council may propose (definitive phase): the active catalogue, in memory."""
+    return list(catalogue.actif().voies) if phase == Phase.DEFINITIVE else []
 
 
 @login_required
