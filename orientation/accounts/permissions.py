@@ -18,12 +18,26 @@ STAFF_ROLES = (*DIRECTION, Role.SECRETARIAT, Role.PROFESSEUR_PRINCIPAL)
 def _postes_lus():
     from orientation.etablissements.models import Personnel
 
-    return Personnel.objects.select_related("etablissement").prefetch_related("divisions")
+    return Personnel.objects.select_related("etablissement")
 
 
 # Read on every staff check, most often to find that a family has none: compiled once per
-# process (orientation/requetes.py); the divisions are prefetched only when there are positions.
+# process (orientation/requetes.py), and so are the divisions of a professeur principal, read
+# only when asked for (the ORM's prefetch of every position's divisions compiled its query at
+# every staff page).
 _POSTES = RequeteFigee(lambda user_id: _postes_lus().filter(user=user_id))
+
+
+def _divisions_du_compte(role, user_id):
+    from orientation.etablissements.models import Personnel
+
+    return Personnel.divisions.through.objects.filter(
+        personnel__role=role, personnel__user=user_id
+    ).values_list("division_id")
+
+
+# The parameters in the order of the compiled SQL (Django sorts a filter()'s keywords).
+_DIVISIONS = RequeteFigee(_divisions_du_compte)
 
 
 def _postes(user):
@@ -51,13 +65,14 @@ def etablissements_ids(user, roles=STAFF_ROLES) -> set[int]:
 
 
 def divisions_ids(user) -> set[int]:
-    """Divisions the user is professeur principal of."""
-    return {
-        d.id
-        for p in _postes(user)
-        if p.role == Role.PROFESSEUR_PRINCIPAL
-        for d in p.divisions.all()
-    }
+    """Divisions the user is professeur principal of, read once per request object."""
+    if not any(p.role == Role.PROFESSEUR_PRINCIPAL for p in _postes(user)):
+        return set()
+    ids = getattr(user, "_divisions_cache", None)
+    if ids is None:
+        lignes = _DIVISIONS.lignes(Role.PROFESSEUR_PRINCIPAL, user.pk)
+        ids = user._divisions_cache = {division_id for (division_id,) in lignes}
+    return ids
 
 
 def est_personnel(user, etablissement_id: int | None = None) -> bool:
