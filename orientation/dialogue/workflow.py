@@ -1235,12 +1235,47 @@ def _ecrire_reponses(reponses: list[tuple]) -> None:
         type(liens[0]).objects.bulk_create(liens)
 
 
-def _conseil_de(dossier: Dossier, phase: str):
+def _conseils(campagne_id, division_id, phase):
     from orientation.campagnes.models import ConseilDivision
 
     return ConseilDivision.objects.filter(
-        campagne_id=dossier.campagne_id, division_id=dossier.eleve.division_id, phase=phase
-    ).first()
+        campagne=campagne_id, division=division_id, phase=phase
+    ).order_by("pk")[:1]
+
+
+# A division's council in a phase, read at every save and read of its grid: compiled once per
+# process (orientation/requetes.py); the parameters in the order of the SQL.
+_CONSEIL = RequeteFigee(_conseils)
+
+
+def conseil_de_la_division(campagne_id, division_id, phase: str):
+    trouves = _CONSEIL.objets(campagne_id, division_id, phase)
+    return trouves[0] if trouves else None
+
+
+def _conseil_de(dossier: Dossier, phase: str):
+    return conseil_de_la_division(dossier.campagne_id, dossier.eleve.division_id, phase)
+
+
+# The saves of the grid read the pupil's voeux of the phase and what the council already said.
+_VOEUX_DE_LA_PHASE = RequeteFigee(
+    lambda dossier_id, phase: Voeu.objects.filter(dossier=dossier_id, phase=phase).select_related(
+        "voie"
+    )
+)
+
+
+def _avis_de_la_phase(dossier_id, phase):
+    from .models import Avis
+
+    return (
+        Avis.objects.filter(voeu__dossier=dossier_id, voeu__phase=phase)
+        .select_related("saisi_par")
+        .prefetch_related("specialites_recommandees")
+    )
+
+
+_AVIS = RequeteFigee(_avis_de_la_phase)
 
 
 def _etat_avis(avis) -> dict:
@@ -1322,18 +1357,8 @@ def enregistrer_avis(
     with transaction.atomic():
         dossier = _verrouiller(dossier)
         _exiger_conseil(user, dossier, Phase.PROVISOIRE)
-        voeux = {
-            v.pk: v
-            for v in Voeu.objects.filter(dossier=dossier, phase=Phase.PROVISOIRE).select_related(
-                "voie"
-            )
-        }
-        existants = {
-            a.voeu_id: a
-            for a in Avis.objects.filter(voeu__in=voeux.keys())
-            .select_related("saisi_par")
-            .prefetch_related("specialites_recommandees")
-        }
+        voeux = {v.pk: v for v in _VOEUX_DE_LA_PHASE.objets(dossier.pk, Phase.PROVISOIRE)}
+        existants = {a.voeu_id: a for a in _AVIS.objets(dossier.pk, Phase.PROVISOIRE)}
         _exiger_version(list(existants.values()), Phase.PROVISOIRE, version, voeux)
         changements, a_ecrire = [], []
         for saisie in saisies:
@@ -1400,12 +1425,7 @@ def enregistrer_propositions(
     with transaction.atomic():
         dossier = _verrouiller(dossier)
         _exiger_conseil(user, dossier, Phase.DEFINITIVE)
-        voeux = {
-            v.pk: v
-            for v in Voeu.objects.filter(dossier=dossier, phase=Phase.DEFINITIVE).select_related(
-                "voie"
-            )
-        }
+        voeux = {v.pk: v for v in _VOEUX_DE_LA_PHASE.objets(dossier.pk, Phase.DEFINITIVE)}
         voies_demandees_ids = {v.voie_id for v in voeux.values()}
         voies = Voie.objects.in_bulk([s.voie_id for s in saisies])
         existantes = {

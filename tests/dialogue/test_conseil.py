@@ -563,3 +563,34 @@ def test_la_grille_relue_ne_compile_aucune_requete(client, campagne, division, p
         reponse = client.get(_url(division, phase))
     assert reponse.status_code == 200 and "2DE1" in reponse.content.decode()
     assert [appel.args[0].query.model.__name__ for appel in sql.call_args_list] == []
+
+
+def test_un_enregistrement_ne_compile_que_ses_ecritures(client, campagne, division, pp):
+    """A pupil's save reads the division, the campaign, the council, the pupil's voeux and avis by
+    queries compiled once per process: the ORM compiles only its writes (the avis and the links
+    to its recommended spécialités) and the prefetch of those spécialités (orientation/
+    requetes.py leaves prefetches to the ORM)."""
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    ConseilDivisionFactory(campagne=campagne, division=division, phase=Phase.PROVISOIRE)
+    dossier = _dossier(campagne, division, intentions_validees=True)
+    voeu = _voeu(dossier)
+    client.force_login(pp)
+    client.post(_url_eleve(division, dossier), {f"avis-{voeu.pk}": "favorable"})
+    with mock.patch.object(
+        SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
+    ) as sql:
+        reponse = client.post(
+            _url_eleve(division, dossier),
+            {f"avis-{voeu.pk}": "reserve", f"motif-{voeu.pk}": "Résultats fragiles"},
+        )
+    assert reponse.status_code == 302
+    assert Avis.objects.get(voeu=voeu).valeur == "reserve"
+    lectures = [
+        appel.args[0].query.model.__name__
+        for appel in sql.call_args_list
+        if type(appel.args[0]) is SQLCompiler
+    ]
+    assert set(lectures) <= {"Specialite", "Avis_specialites_recommandees"}, lectures

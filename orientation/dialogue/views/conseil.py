@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orientation.accounts import permissions
 from orientation.campagnes import catalogue
-from orientation.campagnes.models import Campagne, ConseilDivision, Phase, Voie
+from orientation.campagnes.models import Campagne, Phase, Voie
 from orientation.etablissements.models import Division
 from orientation.requetes import RequeteFigee
 
@@ -112,18 +112,13 @@ def _entiers(valeurs) -> set[int]:
     return entiers
 
 
-# Every read and save of the grid looks up its division, the school's campaign and the council:
-# compiled once per process (orientation/requetes.py).
+# Every read and save of the grid looks up its division and the school's campaign (the council:
+# workflow.conseil_de_la_division): compiled once per process (orientation/requetes.py).
 _DIVISION = RequeteFigee(lambda pk: Division.objects.select_related("etablissement").filter(pk=pk))
 _CAMPAGNE = RequeteFigee(
     lambda etablissement_id: Campagne.objects.filter(etablissement=etablissement_id).order_by(
         "-annee"
     )[:1]
-)
-_CONSEIL = RequeteFigee(
-    lambda campagne_id, division_id, phase: ConseilDivision.objects.filter(
-        campagne=campagne_id, division=division_id, phase=phase
-    ).order_by("pk")[:1]
 )
 
 
@@ -262,7 +257,7 @@ def _traduits(choix) -> list[tuple[str, str]]:
 
 
 def _conseil(division, campagne, phase):
-    return _premier(_CONSEIL.objets(campagne.pk, division.pk, phase))
+    return workflow.conseil_de_la_division(campagne.pk, division.pk, phase)
 
 
 def _voies(phase):
