@@ -40,6 +40,16 @@ def _session(cle, maintenant):
 _SESSION = RequeteFigee(_session)
 
 
+def _cle_prise(cle):
+    from .models import Session
+
+    return Session.objects.filter(session_key=cle).values_list("pk")[:1]
+
+
+# At each login, the new session's key is checked free (Django's db engine): compiled once too.
+_CLE_PRISE = RequeteFigee(_cle_prise)
+
+
 class SessionStore(SessionEnBase):
     # The account read with the session, for this request's authentication (or None).
     compte_lu = None
@@ -57,6 +67,9 @@ class SessionStore(SessionEnBase):
         except ValidationError:  # a value that names no account: the session keeps none
             session.compte_id = None
         return session
+
+    def exists(self, session_key):
+        return bool(_CLE_PRISE.lignes(session_key))
 
     def _get_session_from_db(self):
         trouvees = _SESSION.objets(self.session_key, timezone.now())

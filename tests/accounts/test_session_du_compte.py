@@ -96,3 +96,22 @@ def test_supprimer_un_compte_supprime_ses_sessions(client):
     user.delete()
     assert not Session.objects.filter(pk=session.pk).exists()
     assert client.get(reverse("accounts:profil")).status_code == 302
+
+
+def test_une_cle_prise_est_reconnue_sans_compiler_de_requete(client):
+    """At each login Django checks the new session key is free: a query compiled once."""
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from orientation.accounts.sessions import SessionStore
+
+    session = _connecter(client, UserFactory())
+    magasin = SessionStore()
+    assert magasin.exists(session.session_key) is True
+    with mock.patch.object(
+        SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
+    ) as sql:
+        assert magasin.exists("x" * 32) is False
+        assert magasin.exists(session.session_key) is True
+    assert sql.call_count == 0
