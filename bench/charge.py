@@ -202,7 +202,13 @@ class _Formulaires(HTMLParser):
     @classmethod
     def lire(cls, page: bytes, cible: str, combien=None) -> list[tuple[str, list]]:
         f = cls(cible, combien)
-        debut = page.find(b"<form")  # the layout's head and header hold no form worth parsing
+        # Parsed from the first form whose action names `cible` (the layout, the header's logout
+        # form and the grid's summary hold nothing to read); a grid without any, read-only, is
+        # not parsed at all.
+        premiere = page.find(cible.encode())
+        if premiere < 0:
+            return []
+        debut = page.rfind(b"<form", 0, premiere)
         with contextlib.suppress(_Assez):
             f.feed(page[max(debut, 0) :].decode("utf-8", "replace"))
         return f.trouves

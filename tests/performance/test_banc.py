@@ -69,6 +69,13 @@ def test_le_generateur_s_arrete_aux_eleves_qu_il_enregistre(client):
     assert len(tous) == 4
     assert _Formulaires.lire(page, "/eleve/", 3) == tous[:3]
     assert _Formulaires.lire(page, "/eleve/", 9) == tous
+    # Read from the first pupil's form on: the header's logout form is not among them, and a
+    # page without any pupil's form gives none (read-only grid).
+    assert all("/eleve/" in action for action, _donnees in tous)
+    assert _Formulaires.lire(page, "/sans-cible/") == []
+    sans_formulaire = client.get(reverse("dialogue:conseil", args=[division.pk, "definitive"]))
+    assert b"/eleve/" not in sans_formulaire.content
+    assert _Formulaires.lire(sans_formulaire.content, "/eleve/") == []
 
 
 def test_les_deux_listes_de_la_famille_du_banc_sont_validees(client):
