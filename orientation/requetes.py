@@ -114,6 +114,11 @@ class RequeteFigee:
             prefetch_related_objects(resultat, *prefetches)
         return resultat
 
+    def premier(self, *parametres):
+        """The first of objets(), or None."""
+        trouves = self.objets(*parametres)
+        return trouves[0] if trouves else None
+
     def lignes(self, *parametres) -> list[tuple]:
         """The rows of a `values_list()` queryset."""
         _alias, objets, lignes = self._lignes(parametres)

@@ -31,6 +31,7 @@ def test_objets_egaux_a_ceux_de_l_orm_avec_les_convertisseurs():
             assert getattr(lu, champ.attname) == getattr(attendu, champ.attname), champ.name
     assert isinstance(requete.objets(a.pk)[0].last_login, datetime.datetime)
     assert requete.objets(0) == []
+    assert requete.premier(b.pk) == b and requete.premier(0) is None
 
 
 def test_lignes_d_un_values_list_et_parametre_date():

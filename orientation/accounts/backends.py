@@ -3,25 +3,16 @@ import functools
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import check_password, get_hasher, make_password
-from django.db.models import OuterRef, Subquery
 from django.utils.crypto import get_random_string
 
 from orientation.requetes import RequeteFigee
 
+from .permissions import un_poste
 from .sessions import compte_prelu
 
 
 def _compte(pk):
-    from orientation.etablissements.models import Personnel
-
-    return (
-        get_user_model()
-        ._default_manager.filter(pk=pk)
-        # One of its positions' ids, or NULL: Exists() would add a constant to the parameters.
-        .annotate(
-            _un_poste=Subquery(Personnel.objects.filter(user=OuterRef("pk")).values("pk")[:1])
-        )
-    )
+    return get_user_model()._default_manager.filter(pk=pk).annotate(_un_poste=un_poste("pk"))
 
 
 _COMPTE = RequeteFigee(_compte)
@@ -45,8 +36,7 @@ class CompteDeLaSession(ModelBackend):
         # Read with the session by the same query, when the session is the request's (sessions.py).
         compte = compte_prelu(pk)
         if compte is None:
-            comptes = _COMPTE.objets(pk)
-            compte = comptes[0] if comptes else None
+            compte = _COMPTE.premier(pk)
         if compte is not None and self.user_can_authenticate(compte):
             return compte
         return None

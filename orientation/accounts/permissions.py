@@ -4,7 +4,7 @@ Views and workflow transitions call these predicates; every object lookup goes t
 scoped with them, so that somebody else's dossier is a 404, never a leak.
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from orientation.requetes import RequeteFigee
 
@@ -38,6 +38,16 @@ def _divisions_du_compte(role, user_id):
 
 # The parameters in the order of the compiled SQL (Django sorts a filter()'s keywords).
 _DIVISIONS = RequeteFigee(_divisions_du_compte)
+
+
+def un_poste(compte: str) -> Subquery:
+    """For a query of accounts (or of rows pointing at one, `compte` naming its id): one of the
+    account's staff positions' ids, or NULL, annotated as `_un_poste` so that `_postes` reads
+    nothing for an account without any. (Exists() would add a constant to the parameters of a
+    query compiled once, orientation/requetes.py.)"""
+    from orientation.etablissements.models import Personnel
+
+    return Subquery(Personnel.objects.filter(user=OuterRef(compte)).values("pk")[:1])
 
 
 def _postes(user):

@@ -13,27 +13,20 @@ import contextvars
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as SessionEnBase
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from orientation.requetes import RequeteFigee
 
 
 def _session(cle, maintenant):
-    from orientation.etablissements.models import Personnel
-
     from .models import Session
+    from .permissions import un_poste
 
     return (
         Session.objects.filter(session_key=cle)
         .filter(expire_date__gt=maintenant)
         .select_related("compte")
-        # One of the account's positions' ids, or NULL: as accounts/backends.py reads it.
-        .annotate(
-            _un_poste=Subquery(
-                Personnel.objects.filter(user=OuterRef("compte_id")).values("pk")[:1]
-            )
-        )
+        .annotate(_un_poste=un_poste("compte_id"))  # as accounts/backends.py reads the account
     )
 
 

@@ -182,8 +182,7 @@ def _responsable(user, dossier: Dossier) -> Responsable | None:
     """The acting user's Responsable row for this pupil; None for an adult pupil acting (X)."""
     if permissions.eleve_majeur(dossier.eleve):
         return None
-    trouves = _RESPONSABLE.objets(dossier.eleve_id, Lien.Niveau.LEGAL, user.pk)
-    responsable = trouves[0] if trouves else None
+    responsable = _RESPONSABLE.premier(dossier.eleve_id, Lien.Niveau.LEGAL, user.pk)
     if responsable is not None:
         responsable.user = user  # the acting account itself: e-mailing them reads nothing more
     return responsable
@@ -383,7 +382,7 @@ def valider_voeux(
         empreinte = _empreinte(ordonnes)
 
         maintenant = timezone.now()
-        saisie = next(iter(_SAISIE.objets(dossier.pk, phase)), None)
+        saisie = _SAISIE.premier(dossier.pk, phase)
         if saisie is not None and saisie.empreinte == empreinte and dossier.etat == cible:
             # A double submit of the same list: saved once.
             return Validation(dossier=dossier, saisie=saisie, modifie=False, premiere=False)
@@ -1249,8 +1248,7 @@ _CONSEIL = RequeteFigee(_conseils)
 
 
 def conseil_de_la_division(campagne_id, division_id, phase: str):
-    trouves = _CONSEIL.objets(campagne_id, division_id, phase)
-    return trouves[0] if trouves else None
+    return _CONSEIL.premier(campagne_id, division_id, phase)
 
 
 def _conseil_de(dossier: Dossier, phase: str):

@@ -122,20 +122,16 @@ _CAMPAGNE = RequeteFigee(
 )
 
 
-def _premier(objets):
-    return objets[0] if objets else None
-
-
 def _division(request, division_pk: int, phase: str):
     if phase not in PHASES:
         raise Http404
-    division = _premier(_DIVISION.objets(division_pk))
+    division = _DIVISION.premier(division_pk)
     if division is None or not (
         permissions.peut_saisir_conseil(request.user, division)
         or permissions.lit_toute_l_ecole(request.user, division.etablissement_id)
     ):
         raise Http404
-    campagne = _premier(_CAMPAGNE.objets(division.etablissement_id))
+    campagne = _CAMPAGNE.premier(division.etablissement_id)
     if campagne is None:
         raise Http404
     return division, campagne, PHASES[phase]
