@@ -77,6 +77,12 @@ _VOEUX_D_UNE_PHASE = RequeteFigee(
 )
 
 
+def voeux_de_la_phase(dossier_id: int, phase: str) -> list[Voeu]:
+    """A dossier's wishes of one phase, in order, with their voie and avis (no spécialités):
+    one query. The council's saves read them under the dossier's lock."""
+    return _VOEUX_D_UNE_PHASE.objets(dossier_id, phase)
+
+
 def voeux_du_dossier(dossier_id: int, phase: str | None = None) -> list[Voeu]:
     """A dossier's list of one phase, or of both (the dossier page), in order, with the
     spécialités of each wish and of its avis: two queries, three when the council gave avis.
@@ -84,7 +90,7 @@ def voeux_du_dossier(dossier_id: int, phase: str | None = None) -> list[Voeu]:
     if phase is None:
         voeux = _VOEUX_DES_DEUX_PHASES.objets(dossier_id)
     else:
-        voeux = _VOEUX_D_UNE_PHASE.objets(dossier_id, phase)
+        voeux = voeux_de_la_phase(dossier_id, phase)
     poser_specialites(dossier_id, voeux, avis_des_voeux(voeux))
     return voeux
 

@@ -1255,27 +1255,6 @@ def _conseil_de(dossier: Dossier, phase: str):
     return conseil_de_la_division(dossier.campagne_id, dossier.eleve.division_id, phase)
 
 
-# The saves of the grid read the pupil's voeux of the phase and what the council already said.
-_VOEUX_DE_LA_PHASE = RequeteFigee(
-    lambda dossier_id, phase: Voeu.objects.filter(dossier=dossier_id, phase=phase).select_related(
-        "voie"
-    )
-)
-
-
-def _avis_de_la_phase(dossier_id, phase):
-    from .models import Avis
-
-    return (
-        Avis.objects.filter(voeu__dossier=dossier_id, voeu__phase=phase)
-        .select_related("saisi_par")
-        .prefetch_related("specialites_recommandees")
-    )
-
-
-_AVIS = RequeteFigee(_avis_de_la_phase)
-
-
 def _etat_avis(avis) -> dict:
     return {
         "valeur": avis.valeur,
@@ -1355,8 +1334,11 @@ def enregistrer_avis(
     with transaction.atomic():
         dossier = _verrouiller(dossier)
         _exiger_conseil(user, dossier, Phase.PROVISOIRE)
-        voeux = {v.pk: v for v in _VOEUX_DE_LA_PHASE.objets(dossier.pk, Phase.PROVISOIRE)}
-        existants = {a.voeu_id: a for a in _AVIS.objets(dossier.pk, Phase.PROVISOIRE)}
+        lus = lectures.voeux_de_la_phase(dossier.pk, Phase.PROVISOIRE)
+        voeux = {v.pk: v for v in lus}
+        avis_lus = lectures.avis_des_voeux(lus)
+        lectures.poser_specialites(dossier.pk, [], avis_lus)  # compared by _exiger_version
+        existants = {a.voeu_id: a for a in avis_lus}
         _exiger_version(list(existants.values()), Phase.PROVISOIRE, version, voeux)
         changements, a_ecrire = [], []
         for saisie in saisies:
@@ -1423,7 +1405,7 @@ def enregistrer_propositions(
     with transaction.atomic():
         dossier = _verrouiller(dossier)
         _exiger_conseil(user, dossier, Phase.DEFINITIVE)
-        voeux = {v.pk: v for v in _VOEUX_DE_LA_PHASE.objets(dossier.pk, Phase.DEFINITIVE)}
+        voeux = {v.pk: v for v in lectures.voeux_de_la_phase(dossier.pk, Phase.DEFINITIVE)}
         voies_demandees_ids = {v.voie_id for v in voeux.values()}
         voies = Voie.objects.in_bulk([s.voie_id for s in saisies])
         existantes = {

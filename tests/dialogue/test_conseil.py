@@ -566,10 +566,10 @@ def test_la_grille_relue_ne_compile_aucune_requete(client, campagne, division, p
 
 
 def test_un_enregistrement_ne_compile_que_ses_ecritures(client, campagne, division, pp):
-    """A pupil's save reads the division, the campaign, the council, the pupil's voeux and avis by
-    queries compiled once per process: the ORM compiles only its writes (the avis and the links
-    to its recommended spécialités) and the prefetch of those spécialités (orientation/
-    requetes.py leaves prefetches to the ORM)."""
+    """A pupil's save reads the division, the campaign, the council, the pupil's voeux, avis and
+    recommended spécialités by queries compiled once per process (dialogue/lectures.py): the ORM
+    compiles only its writes (the avis, and the set() of its recommended spécialités, which reads
+    the current ones)."""
     from unittest import mock
 
     from django.db.models.sql.compiler import SQLCompiler

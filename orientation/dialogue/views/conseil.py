@@ -252,10 +252,6 @@ def _traduits(choix) -> list[tuple[str, str]]:
     return [(valeur, str(libelle)) for valeur, libelle in choix]
 
 
-def _conseil(division, campagne, phase):
-    return workflow.conseil_de_la_division(campagne.pk, division.pk, phase)
-
-
 def _voies(phase):
     """The voies the council may propose (definitive phase): the active catalogue, in memory."""
     return list(catalogue.actif().voies) if phase == Phase.DEFINITIVE else []
@@ -267,7 +263,7 @@ def grille(request, division_pk: int, phase: str):
     division, campagne, phase = _division(request, division_pk, phase)
     voies = _voies(phase)
     lignes = [_ligne(d, phase, voies) for d in _dossiers(division, campagne, phase)]
-    conseil = _conseil(division, campagne, phase)
+    conseil = workflow.conseil_de_la_division(campagne.pk, division.pk, phase)
     return render(
         request,
         "dialogue/conseil/grille.html",
@@ -339,7 +335,7 @@ def _reafficher(request, division, campagne, phase, voies, ligne, status, messag
     """The answer to a save that is not a plain success: the pupil's block alone for the grid's
     script (`message` announced in it when saved), or the whole grid with that block as `ligne`
     — what is saved now, or what was typed with its errors — and `message` on top."""
-    conseil = _conseil(division, campagne, phase)
+    conseil = workflow.conseil_de_la_division(campagne.pk, division.pk, phase)
     if request.headers.get("x-requested-with") == "fetch":
         contexte = _contexte(request, division, campagne, phase, [ligne], conseil)
         contexte.update(ligne=ligne, message=message if status == 200 else "")
@@ -362,7 +358,7 @@ def publier(request, division_pk: int, phase: str):
     division, campagne, phase = _division(request, division_pk, phase)
     if not permissions.est_direction(request.user, division.etablissement_id):
         raise Http404
-    conseil = _conseil(division, campagne, phase)
+    conseil = workflow.conseil_de_la_division(campagne.pk, division.pk, phase)
     if conseil is None:
         raise Http404
     try:
