@@ -111,16 +111,22 @@ TEMPLATES = [
             "loaders": _loaders if DEBUG else [("django.template.loaders.cached.Loader", _loaders)],
             "string_if_invalid": os.environ.get("DJANGO_TEMPLATE_STRING_IF_INVALID", ""),
             # The date filter writes « 1er mars »; {% url %} of a page without arguments is
-            # reversed once per node (orientation/adresses.py).
-            "builtins": ["orientation.dates", "orientation.adresses"],
+            # reversed once per node (orientation/adresses.py); {% extends %} finds the root's
+            # blocks once per compiled root (orientation/heritage.py).
+            "builtins": ["orientation.dates", "orientation.adresses", "orientation.heritage"],
             # Django's i18n tags, constant {% translate %} rendered once (orientation/traduction.py)
             "libraries": {
                 "traduction": "orientation.traduction",
                 "fragments": "orientation.fragments",  # {% fige %}: the page skeleton's constants
+                # Django's, {% static %} of a quoted path rendered once (orientation/statiques.py)
+                "static": "orientation.statiques",
             },
         },
     }
 ]
+# orientation.statiques replaces Django's `static` library on purpose, which Django's check
+# reports (templates.W003); tests/test_statiques.py checks that no other library name is shared.
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]
 FORM_RENDERER = "orientation.rendu.RenduFormulaires"
 
 # A cache in each process's memory. (The parts of the page skeleton that are the same for every

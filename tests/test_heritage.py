@@ -1,0 +1,80 @@
+"""`{% extends %}` with the root's blocks found once per compiled root (orientation/heritage.py):
+the same output as Django's tag, and the root's tree walked once, not at every render."""
+
+from unittest import mock
+
+import pytest
+from django.template import Context, Engine, TemplateSyntaxError
+from django.template.base import NodeList
+from django.template.loaders.locmem import Loader
+
+GABARITS = {
+    "racine.html": (
+        "<h1>{% block titre %}Racine{% endblock %}</h1>"
+        "{% if montrer %}<main>{% block corps %}corps de la racine{% endblock %}</main>{% endif %}"
+        "<footer>{% block pied %}pied{% endblock %}</footer>"
+    ),
+    "milieu.html": (
+        "{% extends 'racine.html' %}{% block titre %}{{ block.super }} › Milieu{% endblock %}"
+        "{% block corps %}[{{ block.super }}] {% block detail %}détail{% endblock %}{% endblock %}"
+    ),
+    "page.html": (
+        "{% extends 'milieu.html' %}"
+        "{% block titre %}{{ block.super }} › {{ nom }}{% endblock %}"
+        "{% block detail %}{{ block.super }} de {{ nom }}{% endblock %}"
+    ),
+    "variable.html": "{% extends parent %}{% block pied %}autre pied{% endblock %}",
+}
+
+
+def _moteur(builtins):
+    return Engine(
+        loaders=[
+            ("django.template.loaders.cached.Loader", [(Loader.__module__ + ".Loader", GABARITS)])
+        ],
+        builtins=builtins,
+    )
+
+
+def _django():
+    return _moteur([])
+
+
+def _service():
+    return _moteur(["orientation.heritage"])
+
+
+@pytest.mark.parametrize("nom", ["page.html", "milieu.html", "variable.html"])
+@pytest.mark.parametrize("montrer", [True, False])
+def test_meme_rendu_que_la_balise_de_django(nom, montrer):
+    contexte = {"nom": "Camille", "montrer": montrer, "parent": "milieu.html"}
+    service, django = _service(), _django()
+    attendu = django.get_template(nom).render(Context(contexte))
+    assert "Racine › Milieu" in attendu
+    for _ in range(2):  # the second from the kept blocks
+        assert service.get_template(nom).render(Context(contexte)) == attendu
+    if nom == "page.html" and montrer:
+        assert attendu == (
+            "<h1>Racine › Milieu › Camille</h1><main>[corps de la racine] détail de Camille</main>"
+            "<footer>pied</footer>"
+        )
+
+
+@pytest.mark.parametrize("moteur, parcours_par_rendu", [(_service, False), (_django, True)])
+def test_l_arbre_de_la_racine_est_parcouru_une_fois(moteur, parcours_par_rendu):
+    moteur = moteur()
+    moteur.get_template("page.html").render(Context({"nom": "Camille"}))  # compiled, walked once
+    with mock.patch.object(
+        NodeList, "get_nodes_by_type", autospec=True, side_effect=NodeList.get_nodes_by_type
+    ) as parcours:
+        for _ in range(3):
+            moteur.get_template("page.html").render(Context({"nom": "Camille"}))
+    # Django walks the root's tree at every render; the service's tag, never again.
+    assert parcours.called is parcours_par_rendu
+
+
+def test_une_seconde_balise_reste_une_erreur():
+    with pytest.raises(TemplateSyntaxError, match="cannot appear more than once"):
+        _service().from_string("{% extends 'racine.html' %}{% extends 'racine.html' %}")
+    with pytest.raises(TemplateSyntaxError):
+        _service().from_string("texte {% if x %}{% endif %}{% extends 'racine.html' %}")
