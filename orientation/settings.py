@@ -205,6 +205,9 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/verrouille.html"
+# Axes' database handler with its failure count in fixed SQL and its clearing of expired
+# attempts once a minute (orientation/accounts/tentatives.py).
+AXES_HANDLER = "orientation.accounts.tentatives.GestionnaireTentatives"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # Successful logins and logouts go to the security log (accounts/journal.py, kept one year by

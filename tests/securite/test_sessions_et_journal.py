@@ -208,7 +208,10 @@ def test_axes_purge_les_tentatives_expirees_par_un_index(client, settings):
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from orientation.accounts.tentatives import GestionnaireTentatives
+
     settings.AXES_ENABLED = True
+    GestionnaireTentatives._prochain_nettoyage = 0.0  # the purge is due (once a minute)
     user = UserFactory()
     with CaptureQueriesContext(connection) as requetes:
         assert _connecter(client, user.username).status_code == 302
