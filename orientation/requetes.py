@@ -19,7 +19,7 @@ import datetime
 import threading
 
 from django.db import connections
-from django.db.models import prefetch_related_objects
+from django.db.models import prefetch_related_objects, sql
 from django.db.models.query import ModelIterable, get_related_populators
 
 
@@ -32,22 +32,33 @@ def _adapter(connection, valeur):
 
 
 class RequeteFigee:
-    def __init__(self, fabrique):
+    """A SELECT: objets(), premier(), lignes(). With `suppression=True`, the DELETE of the
+    queryset's rows instead: supprimer()."""
+
+    def __init__(self, fabrique, *, suppression: bool = False):
         self.fabrique = fabrique
+        self.suppression = suppression
         self._compilee = None  # (alias, sql, how to build objects or None, converters)
         self._verrou = threading.Lock()
 
     def _compiler(self, parametres):
         qs = self.fabrique(*parametres)
         connection = connections[qs.db]
-        compiler = qs.query.get_compiler(qs.db)
-        sql, params = compiler.as_sql()
+        requete = qs.query
+        if self.suppression:
+            # As QuerySet._raw_delete() writes it: one DELETE, no signals, no cascade.
+            requete = requete.clone()
+            requete.__class__ = sql.DeleteQuery
+        compiler = requete.get_compiler(qs.db)
+        texte, params = compiler.as_sql()
         attendus = [_adapter(connection, p) for p in parametres]
         if list(params) != attendus:
             raise ValueError(
                 f"RequeteFigee : les paramètres du SQL {params!r} ne sont pas ceux donnés "
                 f"{attendus!r} ; la forme de la requête dépend de leurs valeurs."
             )
+        if self.suppression:
+            return qs.db, texte, None, []
         colonnes = [expression for expression, _sql, _alias in compiler.select]
         convertisseurs = [
             (position, convs, expression)
@@ -70,9 +81,9 @@ class RequeteFigee:
                 # The annotations, set on each object as ModelIterable sets them.
                 tuple(compiler.annotation_col_map.items()),
             )
-        return qs.db, sql, objets, convertisseurs
+        return qs.db, texte, objets, convertisseurs
 
-    def _lignes(self, parametres):
+    def _executer(self, parametres, lire):
         compilee = self._compilee
         if compilee is None:
             # Two equal parameters (an account given twice, or a pupil and an account with the
@@ -86,11 +97,19 @@ class RequeteFigee:
                     if self._compilee is None:
                         self._compilee = self._compiler(modele)
                 compilee = self._compilee
-        alias, sql, objets, convertisseurs = compilee
+        alias, texte = compilee[:2]
         connection = connections[alias]
         with connection.cursor() as curseur:
-            curseur.execute(sql, [_adapter(connection, p) for p in parametres])
-            lignes = curseur.fetchall()
+            curseur.execute(texte, [_adapter(connection, p) for p in parametres])
+            return lire(curseur), compilee
+
+    def _lignes(self, parametres):
+        if self.suppression:
+            raise TypeError("RequeteFigee : une suppression se fait par supprimer()")
+        lignes, (alias, _texte, objets, convertisseurs) = self._executer(
+            parametres, lambda curseur: curseur.fetchall()
+        )
+        connection = connections[alias]
         if convertisseurs:
             lignes = [_convertir(list(ligne), convertisseurs, connection) for ligne in lignes]
         return alias, objets, lignes
@@ -118,6 +137,14 @@ class RequeteFigee:
         """The first of objets(), or None."""
         trouves = self.objets(*parametres)
         return trouves[0] if trouves else None
+
+    def supprimer(self, *parametres) -> int:
+        """Deletes the queryset's rows as QuerySet._raw_delete() does (one DELETE, no signals,
+        no cascade: for rows nothing else refers to); the number of rows deleted."""
+        if not self.suppression:
+            raise TypeError("RequeteFigee.supprimer : requête créée sans suppression=True")
+        nombre, _compilee = self._executer(parametres, lambda curseur: curseur.rowcount)
+        return nombre
 
     def lignes(self, *parametres) -> list[tuple]:
         """The rows of a `values_list()` queryset."""

@@ -141,6 +141,42 @@ def test_mauvais_usage_refuse():
         RequeteFigee(lambda pk: User.objects.filter(pk=pk).values_list("pk")).objets(1)
     with pytest.raises(TypeError):
         RequeteFigee(lambda pk: User.objects.filter(pk=pk)).lignes(1)
+    with pytest.raises(TypeError):
+        RequeteFigee(lambda pk: User.objects.filter(pk=pk)).supprimer(1)  # not a suppression
+    for lecture in ("objets", "lignes", "premier"):
+        with pytest.raises(TypeError):
+            getattr(RequeteFigee(lambda pk: User.objects.filter(pk=pk), suppression=True), lecture)(
+                1
+            )
+
+
+def test_suppression_comme_raw_delete_compilee_une_fois():
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLDeleteCompiler
+
+    gardes = [UserFactory(first_name="garde") for _ in range(2)]
+    ailleurs = UserFactory(first_name="autre")
+    supprimer = RequeteFigee(
+        lambda prenom, pk: User.objects.filter(first_name=prenom).filter(pk__gte=pk),
+        suppression=True,
+    )
+    assert supprimer.supprimer("garde", gardes[1].pk) == 1  # the rows deleted, counted
+    assert list(User.objects.filter(first_name="garde")) == [gardes[0]]
+    with (
+        mock.patch.object(SQLDeleteCompiler, "as_sql") as compile_,
+        CaptureQueriesContext(connection) as requetes,
+    ):
+        assert supprimer.supprimer("garde", 0) == 1
+        assert supprimer.supprimer("personne", 0) == 0
+    assert not compile_.called  # written once, run again with new parameters
+    assert [q["sql"].split()[0] for q in requetes] == ["DELETE", "DELETE"]
+    assert User.objects.filter(pk=ailleurs.pk).exists()
+    with pytest.raises(ValueError, match="forme"):  # a constant in the DELETE: refused
+        RequeteFigee(
+            lambda pk: User.objects.filter(pk=pk).exclude(first_name="x"), suppression=True
+        ).supprimer(ailleurs.pk)
+    assert User.objects.filter(pk=ailleurs.pk).exists()  # refused before anything ran
 
 
 def test_session_expiree_non_relue(client):

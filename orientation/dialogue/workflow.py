@@ -217,10 +217,23 @@ def _empreinte(voeux: list[regles.VoeuSaisi]) -> str:
 
 
 # The wishes of a list that the council already answered (an Avis, a Proposition).
+
+
+def _voeux_de_la_phase(dossier_id, phase):
+    return Voeu.objects.filter(dossier=dossier_id).filter(phase=phase)
+
+
+# Two DELETEs of fixed shape, written once per process (orientation/requetes.py).
+_SUPPRIMER_SPECIALITES = RequeteFigee(
+    lambda dossier_id, phase: Voeu.specialites.through.objects.filter(
+        voeu__in=_voeux_de_la_phase(dossier_id, phase)
+    ),
+    suppression=True,
+)
+_SUPPRIMER_VOEUX = RequeteFigee(_voeux_de_la_phase, suppression=True)
 _VOEUX_REPONDUS = RequeteFigee(
     lambda dossier_id, phase: (
-        Voeu.objects.filter(dossier=dossier_id)
-        .filter(phase=phase)
+        _voeux_de_la_phase(dossier_id, phase)
         .filter(Q(avis__isnull=False) | Q(proposition__isnull=False))
         .values_list("pk")
     )
@@ -232,12 +245,11 @@ def _supprimer_voeux(dossier: Dossier, phase: str) -> None:
     dossier's lock (the council's saves take it too), a list nobody answered yet, nearly always,
     goes by two DELETEs; Django's cascade, which reads every related table first, only when
     there are answers to remove with it."""
-    voeux = Voeu.objects.filter(dossier=dossier, phase=phase)
     if _VOEUX_REPONDUS.lignes(dossier.pk, phase):
-        voeux.delete()
+        _voeux_de_la_phase(dossier.pk, phase).delete()
         return
-    Voeu.specialites.through.objects.filter(voeu__in=voeux).delete()  # nothing refers to them
-    voeux._raw_delete(voeux.db)  # nothing refers to them any more
+    _SUPPRIMER_SPECIALITES.supprimer(dossier.pk, phase)  # nothing refers to them
+    _SUPPRIMER_VOEUX.supprimer(dossier.pk, phase)  # nothing refers to them any more
 
 
 def _remplacer_voeux(dossier: Dossier, phase: str, voeux: list[regles.VoeuSaisi]) -> list[Voeu]:

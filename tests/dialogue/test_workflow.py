@@ -287,6 +287,25 @@ def test_R12_la_liste_remplacee_part_avec_ses_specialites_et_les_reponses_du_con
     assert recommandees.count() == 2
 
 
+def test_R12_la_liste_remplacee_sans_compiler_ses_suppressions(intentions):
+    """A list nobody answered goes by two DELETEs written once per process (workflow
+    _SUPPRIMER_SPECIALITES, _SUPPRIMER_VOEUX): the ORM compiles no DELETE at the next
+    validation."""
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLDeleteCompiler
+
+    dossier, (r1, _r2) = famille()
+    valider_voeux(dossier, r1.user, Phase.PROVISOIRE, intentions)
+    with mock.patch.object(
+        SQLDeleteCompiler, "as_sql", autospec=True, side_effect=SQLDeleteCompiler.as_sql
+    ) as compile_:
+        valider_voeux(dossier, r1.user, Phase.PROVISOIRE, intentions[1:])
+    assert not compile_.called
+    assert codes(dossier, Phase.PROVISOIRE) == ["STMG"]
+    assert not Voeu.specialites.through.objects.filter(voeu__dossier=dossier).exists()
+
+
 def codes_voies():
     from orientation.campagnes.models import Voie
 
