@@ -32,7 +32,7 @@ NETTOYAGE_S = 60
 
 
 class GestionnaireTentatives(AxesDatabaseHandler):
-    _requetes: dict[tuple[str, ...], str] = {}
+    _requetes: dict[tuple[str, tuple[str, ...]], str] = {}  # (database vendor, names) → SQL
     _prochain_nettoyage = 0.0
     _verrou = threading.Lock()
 

@@ -216,9 +216,6 @@ def _empreinte(voeux: list[regles.VoeuSaisi]) -> str:
     return hashlib.sha256(json.dumps(canonique).encode()).hexdigest()
 
 
-# The wishes of a list that the council already answered (an Avis, a Proposition).
-
-
 def _voeux_de_la_phase(dossier_id, phase):
     return Voeu.objects.filter(dossier=dossier_id).filter(phase=phase)
 
@@ -231,6 +228,7 @@ _SUPPRIMER_SPECIALITES = RequeteFigee(
     suppression=True,
 )
 _SUPPRIMER_VOEUX = RequeteFigee(_voeux_de_la_phase, suppression=True)
+# The wishes of a list that the council already answered (an Avis, a Proposition).
 _VOEUX_REPONDUS = RequeteFigee(
     lambda dossier_id, phase: (
         _voeux_de_la_phase(dossier_id, phase)
