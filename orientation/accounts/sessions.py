@@ -64,6 +64,21 @@ class SessionStore(SessionEnBase):
     def exists(self, session_key):
         return bool(_CLE_PRISE.lignes(session_key))
 
+    def cycle_key(self):
+        """Django's cycle_key() (called by login()) writes a new session row at once, empty, then
+        the response writes it again with the login's data: an INSERT and an UPDATE. Here the
+        data is kept and the old row deleted as by Django, but the new key is drawn, checked
+        free and written by the response's save(), as after flush(): one INSERT. Session fixation
+        stays impossible: the old row is gone and the new key is drawn at random (32 characters
+        of 36, checked free as by Django)."""
+        donnees = self._session
+        ancienne = self.session_key
+        self._session_key = None
+        self._session_cache = donnees
+        self.modified = True
+        if ancienne:
+            self.delete(ancienne)
+
     def _get_session_from_db(self):
         trouvees = _SESSION.objets(self.session_key, timezone.now())
         if trouvees:

@@ -35,6 +35,35 @@ def test_la_connexion_donne_une_nouvelle_session(client):
     assert int(client.session["_auth_user_id"]) == user.pk
 
 
+def test_la_connexion_ecrit_la_nouvelle_session_une_fois_et_supprime_l_ancienne(client):
+    """login() cycles the session key: the visitor's session row is deleted, its data kept, and
+    the new session is written once, with the login's data, by one INSERT (Django's cycle_key
+    inserted an empty row, then the response updated it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orientation.accounts.models import Session
+
+    user = UserFactory()
+    visiteur = client.session
+    visiteur["langue_choisie"] = "fr"
+    visiteur.save()
+    client.cookies[reglages.SESSION_COOKIE_NAME] = avant = visiteur.session_key
+    with CaptureQueriesContext(connection) as requetes:
+        assert _connecter(client, user.username).status_code == 302
+    ecritures = [
+        q["sql"].split()[0]
+        for q in requetes
+        if "accounts_session" in q["sql"] and q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert ecritures == ["DELETE", "INSERT"]
+    apres = client.session
+    assert apres.session_key != avant
+    assert not Session.objects.filter(session_key=avant).exists()
+    assert apres["langue_choisie"] == "fr" and int(apres["_auth_user_id"]) == user.pk
+    assert Session.objects.get(session_key=apres.session_key).compte_id == user.pk
+
+
 def test_la_deconnexion_est_un_post_et_vide_la_session(client):
     user = UserFactory()
     client.force_login(user)
