@@ -78,3 +78,12 @@ def test_une_seconde_balise_reste_une_erreur():
         _service().from_string("{% extends 'racine.html' %}{% extends 'racine.html' %}")
     with pytest.raises(TemplateSyntaxError):
         _service().from_string("texte {% if x %}{% endif %}{% extends 'racine.html' %}")
+
+
+def test_les_gabarits_du_service_utilisent_cette_balise():
+    from django.template import engines
+
+    from orientation.heritage import ExtensionFigee
+
+    gabarit = engines["django"].from_string("{% extends 'layout/base.html' %}")
+    assert isinstance(gabarit.template.nodelist[0], ExtensionFigee)
