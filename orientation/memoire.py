@@ -5,8 +5,8 @@
   bookkeeping per hit (the options of the wish form, the dates in words);
 - `NoeudFige`: a template node whose output cannot change while the process runs for a given key
   (a constant `{% translate %}` per language, a `{% url %}` without arguments per URL
-  configuration, a part of the page skeleton per its keys), kept in the compiled template's
-  node.
+  configuration, a `{% static %}` of a quoted path per storage, a part of the page skeleton per
+  its keys), kept in the compiled template's node.
 """
 
 
