@@ -20,7 +20,8 @@ def test_liste_par_division_avec_etats(
         responsable__user__email="",
     ).responsable
     ActivationCode.issue(lettre.user)
-    ailleurs = LienFactory()  # another school
+    # Another school's representative, with a name no generated one can contain.
+    ailleurs = LienFactory(responsable__nom="Horsétablissement")
     client.force_login(chef)
     with django_assert_max_num_queries(12):
         response = client.get(f"/compte/etablissement/{ecole.uai}/familles/")
