@@ -99,10 +99,11 @@ def main(argv=None):
         sys.exit("Pas de base de banc d'essai : lancez d'abord python -m bench.run --quick.")
     # The bench server's environment, on this run's copy; no HTTP here, so no port.
     os.environ.update(run.environnement_production(0, COPIE))
-    run.copier_base(COPIE)
     import django
 
     django.setup()
+    run.mettre_a_jour_empreintes()
+    run.copier_base(COPIE)
     logging.disable(logging.WARNING)
     from django.test import Client
 

@@ -214,6 +214,7 @@ def preparer_base(eleves: int, etablissements: int) -> dict:
         lu = json.loads(manifeste.read_text())
         if lu.get("forme") == generateur.FORME:
             print(f"Base de banc d'essai réutilisée : {deja} élèves.")
+            mettre_a_jour_empreintes()
             return lu
         # Written by an older generator: its data would not be what the journey expects.
         print("Base de banc d'essai d'une forme ancienne : reconstruite.")
@@ -231,6 +232,37 @@ def preparer_base(eleves: int, etablissements: int) -> dict:
     m = generateur.construire(eleves, etablissements)
     print(f"  construite en {m['duree_s']} s")
     return m
+
+
+def empreinte_a_refaire(ancienne: str, mot_de_passe: str) -> str | None:
+    """The hash to write instead of `ancienne`, when Django would remake it at a successful login
+    (other parameters or another hasher than the service's); None when it is the service's."""
+    from django.contrib.auth.hashers import check_password, make_password
+
+    a_refaire = []
+    if ancienne and check_password(mot_de_passe, ancienne, setter=a_refaire.append):
+        return make_password(mot_de_passe) if a_refaire else None
+    return None
+
+
+def mettre_a_jour_empreintes() -> None:
+    """Every account of the base shares one password hash (bench/generateur.py). Made with other
+    parameters than the service's (a base built before they changed, docs/adr/0007), it would be
+    remade at every login of a run, as Django does once per account after such a change: the
+    cost of a one-time migration, not the service's. Remade here once, in the base runs copy."""
+    import psycopg
+
+    from bench.generateur import MOT_DE_PASSE
+
+    with psycopg.connect(BASE_URL, autocommit=True) as c:
+        ligne = c.execute("SELECT password FROM accounts_user WHERE password <> '' LIMIT 1")
+        ancienne = (ligne.fetchone() or [""])[0]
+        nouvelle = empreinte_a_refaire(ancienne, MOT_DE_PASSE)
+        if nouvelle is not None:
+            c.execute(
+                "UPDATE accounts_user SET password = %s WHERE password = %s", [nouvelle, ancienne]
+            )
+            print("Empreinte des mots de passe refaite aux paramètres du service.")
 
 
 def copier_base(copie_url: str = ESSAI_URL) -> None:

@@ -7,8 +7,10 @@ import time
 
 import pytest
 from django.conf import settings as reglages
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.urls import reverse
 
+from orientation.accounts.hachage import Argon2idOWASP
 from orientation.accounts.models import Role
 from orientation.accounts.personnels import creer_personnel
 from orientation.dialogue.models import Evenement
@@ -126,12 +128,11 @@ def test_mots_de_passe_en_argon2():
     from orientation import settings as module
 
     assert module.PASSWORD_HASHERS[0] == "orientation.accounts.hachage.Argon2idOWASP"
-    from orientation.accounts.hachage import Argon2idOWASP
 
     hacheur = Argon2idOWASP()
     empreinte = hacheur.encode("x", hacheur.salt())
-    # Argon2id with OWASP's parameters: 19 MiB, 2 passes, 1 lane (docs/adr/0005).
-    assert empreinte.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    # Argon2id with one of OWASP's configurations: 7 MiB, 5 passes, 1 lane (docs/adr/0007).
+    assert empreinte.startswith("argon2$argon2id$v=19$m=7168,t=5,p=1$")
     assert hacheur.verify("x", empreinte) and not hacheur.verify("y", empreinte)
 
 
@@ -140,16 +141,13 @@ def test_libsodium_verifie_les_empreintes_d_argon2_cffi(monkeypatch):
     it wrote — the service's, Django's default parameters, any password — and Argon2i hashes,
     which libsodium's Argon2id API does not take, still go to argon2-cffi."""
     import argon2
-    from django.contrib.auth.hashers import Argon2PasswordHasher
     from nacl import pwhash
-
-    from orientation.accounts.hachage import Argon2idOWASP
 
     appels = []
     verifier = pwhash.argon2id.verify
     monkeypatch.setattr(pwhash.argon2id, "verify", lambda *a: appels.append(1) or verifier(*a))
     hacheur = Argon2idOWASP()
-    for auteur in (hacheur, Argon2PasswordHasher()):  # 19 MiB, 1 lane; 100 MiB, 8 lanes
+    for auteur in (hacheur, Argon2PasswordHasher()):  # 7 MiB, 1 lane; 100 MiB, 8 lanes
         for mot in ("Un-mot-de-passe-2026", "élève\x00€ 😀", "x" * 200):
             empreinte = auteur.encode(mot, auteur.salt())
             assert hacheur.verify(mot, empreinte)
@@ -171,7 +169,6 @@ def test_libsodium_verifie_les_empreintes_d_argon2_cffi(monkeypatch):
 def test_un_compte_inconnu_coute_une_verification_comme_un_autre(client, settings, monkeypatch):
     """Unknown identifier, account without a password yet, wrong password: one Argon2 verification
     each and no encoding, so that the time taken does not tell which accounts exist."""
-    from orientation.accounts.hachage import Argon2idOWASP
 
     settings.PASSWORD_HASHERS = ["orientation.accounts.hachage.Argon2idOWASP"]
     user = UserFactory()
@@ -195,21 +192,36 @@ def test_un_compte_inconnu_coute_une_verification_comme_un_autre(client, setting
         assert travail == ["verify"], identifiant
 
 
-def test_une_ancienne_empreinte_argon2_est_refaite_a_la_connexion(client, settings):
-    from django.contrib.auth.hashers import Argon2PasswordHasher
+class _Argon2DeLADR0005(Argon2idOWASP):
+    """The service's parameters before ADR 0007: 19 MiB, 2 passes."""
 
+    time_cost = 2
+    memory_cost = 19 * 1024
+
+
+@pytest.mark.parametrize(
+    "ancienne,parametres",
+    [
+        (_Argon2DeLADR0005(), "m=19456,t=2,p=1"),
+        (Argon2PasswordHasher(), "m=102400,t=2,p=8"),  # Django's defaults, before ADR 0005
+    ],
+    ids=["19-mio", "defaut-django"],
+)
+def test_une_ancienne_empreinte_argon2_est_refaite_a_la_connexion(
+    client, settings, ancienne, parametres
+):
     settings.PASSWORD_HASHERS = [
         "orientation.accounts.hachage.Argon2idOWASP",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
     user = UserFactory()
-    ancienne = Argon2PasswordHasher()
     user.password = ancienne.encode("Un-mot-de-passe-2026", ancienne.salt())
     user.save()
-    assert "m=102400" in user.password
+    assert parametres in user.password
     assert client.login(username=user.username, password="Un-mot-de-passe-2026")
     user.refresh_from_db()
-    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.password.startswith("argon2$argon2id$v=19$m=7168,t=5,p=1$")
+    assert client.login(username=user.username, password="Un-mot-de-passe-2026")
 
 
 def test_axes_verrouille_par_identifiant_et_adresse_en_francais(client, settings, caplog):
