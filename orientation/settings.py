@@ -149,8 +149,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-elif os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1":
-    # PostgreSQL: parameters bound by the server and statements prepared after a few runs on a
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, whose health check of a persistent connection reads its
+    # socket instead of sending SELECT 1 at every request (orientation/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "orientation.postgresql"
+if DATABASES["default"]["ENGINE"] == "orientation.postgresql" and (
+    os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1"
+):
+    # Parameters bound by the server and statements prepared after a few runs on a
     # persistent connection, so that the planner no longer re-plans the same ten-table join on
     # every page (≈ 4 ms of planning for 0.5 ms of execution; docs/performance.md). Set 0 behind a
     # transaction-mode pooler that does not track prepared statements (PgBouncer < 1.21).
