@@ -43,6 +43,16 @@ def _cle_prise(cle):
 _CLE_PRISE = RequeteFigee(_cle_prise)
 
 
+def _par_cle(cle):
+    from .models import Session
+
+    return Session.objects.filter(session_key=cle)
+
+
+# At each logout (and at a login over an earlier session), the session's row is deleted.
+_SUPPRIMER = RequeteFigee(_par_cle, suppression=True)
+
+
 class SessionStore(SessionEnBase):
     # The account read with the session, for this request's authentication (or None).
     compte_lu = None
@@ -63,6 +73,17 @@ class SessionStore(SessionEnBase):
 
     def exists(self, session_key):
         return bool(_CLE_PRISE.lignes(session_key))
+
+    def delete(self, session_key=None):
+        """Django's delete() reads the row, then deletes it through the ORM's collector: two
+        statements and the collector's work. One DELETE of fixed shape here: no table refers to a
+        session row, and nothing listens to its deletion (tests/securite/test_sessions_et_journal.py
+        checks both)."""
+        if session_key is None:
+            if self.session_key is None:
+                return
+            session_key = self.session_key
+        _SUPPRIMER.supprimer(session_key)
 
     def cycle_key(self):
         """Django's cycle_key() (called by login()) writes a new session row at once, empty, then

@@ -8,6 +8,7 @@ import time
 import pytest
 from django.conf import settings as reglages
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.test import Client
 from django.urls import reverse
 
 from orientation.accounts.hachage import Argon2idOWASP
@@ -67,14 +68,31 @@ def test_la_connexion_ecrit_la_nouvelle_session_une_fois_et_supprime_l_ancienne(
 
 
 def test_la_deconnexion_est_un_post_et_vide_la_session(client):
-    user = UserFactory()
-    client.force_login(user)
-    cle = client.session.session_key
-    assert client.get(reverse("accounts:logout")).status_code == 405
-    client.post(reverse("accounts:logout"))
+    """The session's row goes by one DELETE (Django's engine read it first, then deleted it
+    through the ORM's collector), which is only right while nothing refers to a session row and
+    nothing listens to its deletion: checked here too."""
+    from django.db import connection
+    from django.db.models.signals import post_delete, pre_delete
+    from django.test.utils import CaptureQueriesContext
+
     from orientation.accounts.models import Session
 
+    assert Session._meta.related_objects == ()
+    assert not pre_delete.has_listeners(Session) and not post_delete.has_listeners(Session)
+    user = UserFactory()
+    client.force_login(user)
+    autre = Client()
+    autre.force_login(user)  # another device's session stays
+    cle = client.session.session_key
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    with CaptureQueriesContext(connection) as requetes:
+        client.post(reverse("accounts:logout"))
+    assert [q["sql"].split()[0] for q in requetes if "accounts_session" in q["sql"]] == [
+        "SELECT",  # the request's session, with its account
+        "DELETE",
+    ]
     assert Session.objects.filter(session_key=cle).exists() is False
+    assert Session.objects.filter(session_key=autre.session.session_key).exists()
     assert client.get(reverse("accounts:profil")).status_code == 302
 
 
