@@ -11,8 +11,10 @@ with (its hash, read by the same query); otherwise the account is read as before
 import contextvars
 
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as SessionEnBase
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, connections, router
 from django.utils import timezone
 
 from orientation.requetes import RequeteFigee
@@ -73,6 +75,29 @@ class SessionStore(SessionEnBase):
 
     def exists(self, session_key):
         return bool(_CLE_PRISE.lignes(session_key))
+
+    def save(self, must_create=False):
+        """Django's save(), without its transaction.atomic() when no transaction is open (the
+        response's save, always): the block is there so that a failed INSERT cannot spoil an
+        enclosing transaction; alone, the one INSERT or UPDATE is atomic by itself, and the
+        block only added BEGIN and COMMIT, two round trips at each login and at each
+        validation (the session notes R15's changes). Same errors as Django's."""
+        if self.session_key is None:
+            return self.create()
+        using = router.db_for_write(self.model)
+        if connections[using].in_atomic_block:
+            return super().save(must_create)
+        session = self.create_model_instance(self._get_session(no_load=must_create))
+        try:
+            session.save(force_insert=must_create, force_update=not must_create, using=using)
+        except IntegrityError:
+            if must_create:
+                raise CreateError from None  # the key is taken: create() draws another
+            raise
+        except DatabaseError:
+            if not must_create:
+                raise UpdateError from None  # the row is gone (logged out elsewhere)
+            raise
 
     def delete(self, session_key=None):
         """Django's delete() reads the row, then deletes it through the ORM's collector: two

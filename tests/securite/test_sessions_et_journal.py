@@ -365,3 +365,45 @@ def test_changement_de_personnel_ecrit_un_evenement():
     evenement = Evenement.objects.get(action="personnel_cree")
     assert evenement.etablissement == etab and evenement.acteur == chef
     assert evenement.adresse_ip == "192.0.2.7" and evenement.details["role"] == Role.SECRETARIAT
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_une_connexion_n_ouvre_aucune_transaction(client):
+    """Outside any transaction (a request's, always), the session is written by its one INSERT or
+    UPDATE, without Django's BEGIN and COMMIT around it; and axes' reset of the account's
+    attempts is one DELETE: a login makes no transaction at all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = UserFactory()
+    with CaptureQueriesContext(connection) as requetes:
+        assert _connecter(client, user.username).status_code == 302
+    sql = [q["sql"].split()[0] for q in requetes]
+    assert "INSERT" in sql and "BEGIN" not in sql and "COMMIT" not in sql
+    assert client.get(reverse("accounts:profil")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_hors_transaction_la_session_garde_les_erreurs_de_django(monkeypatch):
+    """A key already taken: create() draws another (CreateError inside save); a session whose row
+    is gone (logged out on another tab): UpdateError, which Django's middleware answers."""
+    from django.contrib.sessions.backends.base import UpdateError
+
+    from orientation.accounts.models import Session
+    from orientation.accounts.sessions import SessionStore
+
+    prise = SessionStore()
+    prise["a"] = 1
+    prise.create()
+    cles = iter([prise.session_key, "k" * 32])
+    monkeypatch.setattr(SessionStore, "_get_new_session_key", lambda self: next(cles))
+    nouvelle = SessionStore()
+    nouvelle["b"] = 2
+    nouvelle.create()
+    assert nouvelle.session_key == "k" * 32
+    assert SessionStore(prise.session_key).load() == {"a": 1}  # untouched
+    Session.objects.filter(session_key=nouvelle.session_key).delete()
+    nouvelle["b"] = 3
+    with pytest.raises(UpdateError):
+        nouvelle.save()
+    assert not Session.objects.filter(session_key=nouvelle.session_key).exists()

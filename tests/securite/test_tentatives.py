@@ -98,3 +98,32 @@ def test_les_tentatives_expirees_sont_purgees_au_plus_une_fois_par_minute(settin
 
 def test_le_service_utilise_ce_gestionnaire(settings):
     assert settings.AXES_HANDLER == "orientation.accounts.tentatives.GestionnaireTentatives"
+
+
+@pytest.mark.parametrize("ip", ["203.0.113.7", "2001:db8::7"])
+def test_la_remise_a_zero_d_un_compte_supprime_ce_que_supprime_axes_en_un_delete(settings, ip):
+    """The account's attempts from this address, any age, and nothing else; by one DELETE (axes:
+    a SELECT, then the collector's DELETE in a transaction, even of nothing)."""
+    settings.AXES_ENABLED = True
+    _tentative("camille", ip, 3, il_y_a_minutes=2)
+    _tentative("camille", ip, 1, il_y_a_minutes=30, navigateur="tablette")
+    _tentative("camille", "198.51.100.1", 2, il_y_a_minutes=1)  # another address
+    _tentative("dominique", ip, 1, il_y_a_minutes=1)  # another account
+    restent = sorted(
+        AccessAttempt.objects.exclude(username="camille", ip_address=ip).values_list(
+            "username", "ip_address"
+        )
+    )
+    with CaptureQueriesContext(connection) as requetes:
+        assert GestionnaireTentatives().reset_user_attempts(_requete(ip), {"username": "camille"})
+    assert [q["sql"].split()[0] for q in requetes] == ["DELETE"]
+    assert sorted(AccessAttempt.objects.values_list("username", "ip_address")) == restent
+    assert GestionnaireTentatives().reset_user_attempts(_requete(ip), {"username": "camille"}) == 0
+    # What the collector would have called on each deleted row does nothing in axes' handler.
+    assert (
+        GestionnaireTentatives.post_delete_access_attempt
+        is AxesDatabaseHandler.post_delete_access_attempt
+    )
+    with CaptureQueriesContext(connection) as requetes:
+        AxesDatabaseHandler().post_delete_access_attempt(AccessAttempt())
+    assert len(requetes) == 0
