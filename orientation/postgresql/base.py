@@ -36,8 +36,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connexion = self.connection
         if connexion.closed or connexion.info.transaction_status != TransactionStatus.IDLE:
             return False
+        sonde = select.poll()  # not select(): no limit on the descriptor's number
         try:
-            lisibles, _, _ = select.select([connexion.fileno()], [], [], 0)
+            sonde.register(connexion.fileno(), select.POLLIN | select.POLLPRI)
+            return not sonde.poll(0)  # POLLHUP and POLLERR are reported too
         except (OSError, ValueError):
             return False
-        return not lisibles
