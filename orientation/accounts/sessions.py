@@ -35,22 +35,14 @@ def _session(cle, maintenant):
 _SESSION = RequeteFigee(_session)
 
 
-def _cle_prise(cle):
-    from .models import Session
-
-    return Session.objects.filter(session_key=cle).values_list("pk")[:1]
-
-
-# At each login, the new session's key is checked free (Django's db engine): compiled once too.
-_CLE_PRISE = RequeteFigee(_cle_prise)
-
-
 def _par_cle(cle):
     from .models import Session
 
     return Session.objects.filter(session_key=cle)
 
 
+# At each login, the new session's key is checked free (Django's db engine): compiled once too.
+_CLE_PRISE = RequeteFigee(lambda cle: _par_cle(cle).values_list("pk")[:1])
 # At each logout (and at a login over an earlier session), the session's row is deleted.
 _SUPPRIMER = RequeteFigee(_par_cle, suppression=True)
 

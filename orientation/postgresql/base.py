@@ -2,7 +2,7 @@
 
 With `CONN_HEALTH_CHECKS`, Django sends `SELECT 1` at the first query of every request made on a
 persistent connection: one round trip to the server, ≈ 120 µs of CPU between the two sides,
-about one statement in ten of a family's page (docs/performance.md). What it exists to catch is
+one round trip in seven of a family's dossier page (docs/performance.md). What it exists to catch is
 a connection the server has closed since the last request (a restart, `pg_terminate_backend`,
 an idle timeout, a pooler that restarts): the server then sends its FATAL message and closes the
 socket, which becomes readable. An idle connection whose socket has nothing to read is therefore

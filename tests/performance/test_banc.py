@@ -123,14 +123,15 @@ def test_le_rejeu_du_banc_joue_une_session_de_famille_sans_statut_inattendu(clie
 def test_le_banc_refait_une_empreinte_qui_n_a_pas_les_parametres_du_service(settings):
     """A bench base built before the hashing parameters changed (docs/adr/0007): its shared hash is
     remade once, or every login of a run would pay Django's rehash; the service's own is kept."""
-    import argon2
-
     from bench.generateur import MOT_DE_PASSE
     from bench.run import empreinte_a_refaire
+    from orientation.accounts.hachage import Argon2idOWASP
+
+    class Avant(Argon2idOWASP):  # the service's hasher before ADR 0007
+        time_cost, memory_cost = 2, 19 * 1024
 
     settings.PASSWORD_HASHERS = ["orientation.accounts.hachage.Argon2idOWASP"]
-    ancienne = argon2.PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-    a_19_mio = "argon2" + ancienne.hash(MOT_DE_PASSE)
+    a_19_mio = Avant().encode(MOT_DE_PASSE, Avant().salt())  # as the service wrote it then
     nouvelle = empreinte_a_refaire(a_19_mio, MOT_DE_PASSE)
     assert nouvelle.startswith("argon2$argon2id$v=19$m=7168,t=5,p=1$")
     assert empreinte_a_refaire(nouvelle, MOT_DE_PASSE) is None

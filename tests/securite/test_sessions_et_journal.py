@@ -187,7 +187,6 @@ def test_libsodium_verifie_les_empreintes_d_argon2_cffi(monkeypatch):
 def test_un_compte_inconnu_coute_une_verification_comme_un_autre(client, settings, monkeypatch):
     """Unknown identifier, account without a password yet, wrong password: one Argon2 verification
     each and no encoding, so that the time taken does not tell which accounts exist."""
-
     settings.PASSWORD_HASHERS = ["orientation.accounts.hachage.Argon2idOWASP"]
     user = UserFactory()
     user.set_password(MOT_DE_PASSE)
