@@ -16,7 +16,7 @@ RUN := $(UV) run --locked --no-sync
 MANAGE := $(RUN) python manage.py
 DEMO_PORT ?= 8000
 
-.PHONY: help system-deps install demo demo-data test test-postgres test-browser quality format bench screenshots clean
+.PHONY: help system-deps install demo demo-data test test-postgres test-browser quality format bench bench-optimise screenshots clean
 
 help:
 	@echo "make demo   — installe tout, construit un lycée fictif et lance le service"
@@ -73,8 +73,23 @@ format: install
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
 
+# BENCH_ARGS: bench.run's options, e.g. `make bench BENCH_ARGS=--quick`.
 bench: install
-	$(RUN) python -m bench.run
+	$(RUN) python -m bench.run $(BENCH_ARGS)
+
+# The same bench served by CPython built as production runs it, with profile-guided and
+# link-time optimisation (docs/performance.md, « L'interpréteur »): built once from CPython's
+# sources by bench/python-optimise.sh (≈ 15 min on two cores), in a venv of its own.
+PYTHON_OPTIMISE := $(TOOLS)/python-optimise/bin/python3
+VENV_OPTIMISE := $(TOOLS)/venv-optimise
+
+$(PYTHON_OPTIMISE):
+	bench/python-optimise.sh $(TOOLS)/python-optimise
+
+bench-optimise: install $(PYTHON_OPTIMISE)
+	UV_PROJECT_ENVIRONMENT=$(VENV_OPTIMISE) UV_PYTHON=$(PYTHON_OPTIMISE) \
+	  $(UV) sync --locked --all-groups --compile-bytecode
+	$(VENV_OPTIMISE)/bin/python -m bench.run $(BENCH_ARGS)
 
 screenshots: install
 	$(RUN) pytest -q -m browser tests/browser/test_screenshots.py --screenshots

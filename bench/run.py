@@ -21,6 +21,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.request
 from pathlib import Path
@@ -125,6 +126,26 @@ class Compteurs:
 
 
 # --- the server ----------------------------------------------------------------------------------
+
+
+# The build options of the interpreter that matter to its speed (docs/performance.md,
+# « L'interpréteur ») : profile-guided and link-time optimisation, libpython shared or not.
+OPTIONS_DE_VITESSE = ("--enable-optimizations", "--with-lto", "--enable-shared")
+
+
+def interpreteur(config_args: str | None = None) -> str:
+    """The interpreter serving the bench, as its results must name it: a build without
+    profile-guided and link-time optimisation runs this service's requests markedly slower (a
+    distribution may optimise without these options: Debian's python3 is built by its own
+    rules)."""
+    if config_args is None:
+        config_args = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    options = [o for o in OPTIONS_DE_VITESSE if o in config_args]
+    a, b, c = OPTIONS_DE_VITESSE
+    return (
+        f"interpréteur : {sys.implementation.name} {sys.version.split()[0]} ({sys.executable}), "
+        + (f"configuré avec {' '.join(options)}" if options else f"configuré sans {a}, {b} ni {c}")
+    )
 
 
 def _port_libre() -> int:
@@ -368,6 +389,7 @@ def main(argv=None):
     statiques(env)
     serveur = demarrer_gunicorn(port, args.workers, args.threads, env, args.classe)
     try:
+        print(interpreteur())
         print(
             f"gunicorn {args.workers} workers × {args.threads} threads ({args.classe}), "
             f"production, port {port} ; "

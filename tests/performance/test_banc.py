@@ -136,3 +136,29 @@ def test_le_banc_refait_une_empreinte_qui_n_a_pas_les_parametres_du_service(sett
     assert nouvelle.startswith("argon2$argon2id$v=19$m=7168,t=5,p=1$")
     assert empreinte_a_refaire(nouvelle, MOT_DE_PASSE) is None
     assert empreinte_a_refaire("", MOT_DE_PASSE) is None
+
+
+@pytest.mark.parametrize(
+    ("config_args", "attendu"),
+    [
+        (
+            "'--prefix=/opt/py' '--enable-optimizations' '--with-lto'",
+            "configuré avec --enable-optimizations --with-lto",
+        ),
+        (
+            "'--prefix=/root/.pyenv/versions/3.12.1' '--enable-shared'",
+            "configuré avec --enable-shared",
+        ),
+        ("", "configuré sans --enable-optimizations, --with-lto ni --enable-shared"),
+    ],
+)
+def test_le_banc_nomme_l_interpreteur_et_ses_options_de_compilation(config_args, attendu):
+    """The bench's results name the interpreter that served them and how it was built: an
+    unoptimised build is markedly slower (docs/performance.md, « L'interpréteur »)."""
+    import sys
+
+    from bench.run import interpreteur
+
+    ligne = interpreteur(config_args)
+    assert ligne.startswith(f"interpréteur : cpython {sys.version.split()[0]} ({sys.executable})")
+    assert ligne.endswith(attendu)
