@@ -111,6 +111,9 @@ def main(argv=None):
     manifeste = json.loads((run.VAR / "manifeste-orientation_bench.json").read_text())
     client = Client(HTTP_HOST="127.0.0.1")
     client.get("/sante/", headers=ENTETES)  # middleware loaded (WhiteNoise reads the statics)
+    from orientation.demarrage import geler_le_demarrage
+
+    geler_le_demarrage()  # as orientation/wsgi.py does before the workers serve
     profileur = None
     if args.appels:
         import cProfile
