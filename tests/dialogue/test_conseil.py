@@ -350,7 +350,7 @@ def test_enregistrement_d_un_eleve_nombre_de_requetes_constant(client, campagne,
     assert deux <= NB_REQUETES_ENREGISTREMENT_MAX
 
 
-NB_REQUETES_ENREGISTREMENT_MAX = 23
+NB_REQUETES_ENREGISTREMENT_MAX = 20
 FETCH = {"X-Requested-With": "fetch"}
 
 

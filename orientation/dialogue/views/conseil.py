@@ -335,11 +335,13 @@ def _reafficher(request, division, campagne, phase, voies, ligne, status, messag
     """The answer to a save that is not a plain success: the pupil's block alone for the grid's
     script (`message` announced in it when saved), or the whole grid with that block as `ligne`
     — what is saved now, or what was typed with its errors — and `message` on top."""
-    conseil = workflow.conseil_de_la_division(campagne.pk, division.pk, phase)
     if request.headers.get("x-requested-with") == "fetch":
-        contexte = _contexte(request, division, campagne, phase, [ligne], conseil)
+        # Nothing in the pupil's block depends on the council (its date, the publication): it
+        # is not read for it.
+        contexte = _contexte(request, division, campagne, phase, [ligne], None)
         contexte.update(ligne=ligne, message=message if status == 200 else "")
         return render(request, "dialogue/conseil/_eleve.html", contexte, status=status)
+    conseil = workflow.conseil_de_la_division(campagne.pk, division.pk, phase)
     lignes = [
         ligne if d.pk == ligne.dossier.pk else _ligne(d, phase, voies)
         for d in _dossiers(division, campagne, phase)
