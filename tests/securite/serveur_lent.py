@@ -6,11 +6,11 @@ several transactions are open and half done. Only the test's gunicorn loads this
 import os
 import time
 
-from orientation.wsgi import application  # noqa: F401 — what gunicorn serves
+# What gunicorn serves; with --preload, imported once before the workers are forked, the
+# URLconf and every view module loaded (orientation/demarrage.py).
+from orientation.wsgi import application  # noqa: F401
 
 # isort: split
-from django.urls import get_resolver
-
 from orientation.dialogue import workflow  # after Django's setup, done by the import above
 
 PAUSE = float(os.environ.get("ORIENTATION_TEST_PAUSE", "0.05"))
@@ -25,7 +25,3 @@ def _remplacer_lentement(dossier, phase, voeux):
 
 
 workflow._remplacer_voeux = _remplacer_lentement
-
-# gunicorn --preload imports this module once, before forking the workers: load the URLconf (and
-# every view module, ~2 s) here, rather than in each worker on its first request.
-get_resolver().url_patterns
