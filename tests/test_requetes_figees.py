@@ -256,6 +256,7 @@ def test_dossier_visible_donne_les_dossiers_de_dossiers_visibles():
 def test_voeux_de_la_famille_comme_prefetch_related_sans_requete_de_plus():
     """The family pages' wishes: their spécialités and those of the council's avis, read by
     fixed queries keyed on the dossier, are those prefetch_related() gives, in the same order."""
+    from orientation.campagnes import catalogue
     from orientation.campagnes.models import Phase, Specialite, Voie
     from orientation.dialogue.lectures import voeux_du_dossier
     from orientation.dialogue.models import Avis, Voeu
@@ -293,16 +294,27 @@ def test_voeux_de_la_famille_comme_prefetch_related_sans_requete_de_plus():
         .prefetch_related("specialites", "avis__specialites_recommandees")
         .order_by("phase", "rang")
     )
+    catalogue.actif()  # kept in memory by the process (campagnes/catalogue.py)
     with CaptureQueriesContext(connection) as requetes:
         voeux = voeux_du_dossier(dossier.pk)
         obtenu = lu(voeux)
     assert obtenu == lu(attendus)
     assert [len(s) for _pk, s, _r in obtenu] == [3, 3, 0]
-    assert len(requetes) == 3  # the wishes, their spécialités, those of the avis
+    assert len(requetes) == 2  # the wishes with their spécialités' ids, those of the avis
     with CaptureQueriesContext(connection) as requetes:
         assert lu(voeux_du_dossier(dossier.pk, Phase.DEFINITIVE)) == [
             t for t in lu(attendus) if t[0] in {v.pk for v in voeux if v.phase == "definitive"}
         ]
+    assert len(requetes) == 2
+
+    # A spécialité created since the process read the catalogue: the links are read instead.
+    nouvelle = Specialite.objects.bulk_create([Specialite(code="NOUVELLE", libelle="Nouvelle")])
+    Voeu.objects.get(dossier=dossier, phase=Phase.PROVISOIRE, rang=1).specialites.add(*nouvelle)
+    assert "NOUVELLE" not in {s.code for s in catalogue.actif().specialites_par_pk.values()}
+    with CaptureQueriesContext(connection) as requetes:
+        obtenu = lu(voeux_du_dossier(dossier.pk))
+    assert obtenu == lu(attendus.all())  # read again
+    assert ["NOUVELLE" in codes for _pk, codes, _r in obtenu] == [False, True, False]
     assert len(requetes) == 3
 
 

@@ -6,7 +6,7 @@ pass its historical models and the test suite the current ones.
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from orientation.requetes import RequeteFigee
 
@@ -107,10 +107,13 @@ class Entree:
 
 @dataclass(frozen=True)
 class Actif:
-    """The active voies and spécialités, in display order (the models' Meta.ordering)."""
+    """The active voies and spécialités, in display order (the models' Meta.ordering), and every
+    spécialité, active or not, by pk: Specialite instances shared by the requests of the process,
+    read only (the family pages' wishes point at them, dialogue/lectures.py)."""
 
     voies: tuple[Entree, ...]
     specialites: tuple[Entree, ...]
+    specialites_par_pk: dict = field(default_factory=dict, compare=False, repr=False)
 
     def voie(self, code: str) -> Entree:
         return next(v for v in self.voies if v.code == code)
@@ -129,6 +132,7 @@ def actif() -> Actif:
         return memoire[1]
     from orientation.campagnes.models import Specialite, Voie
 
+    toutes = list(Specialite.objects.all())  # in display order
     valeur = Actif(
         voies=tuple(
             Entree(*ligne)
@@ -136,10 +140,8 @@ def actif() -> Actif:
                 "pk", "code", "libelle", "famille"
             )
         ),
-        specialites=tuple(
-            Entree(*ligne)
-            for ligne in Specialite.objects.filter(actif=True).values_list("pk", "code", "libelle")
-        ),
+        specialites=tuple(Entree(s.pk, s.code, s.libelle) for s in toutes if s.actif),
+        specialites_par_pk={s.pk: s for s in toutes},
     )
     _memoire = (time.monotonic() + DUREE, valeur)
     return valeur

@@ -10,6 +10,11 @@ owners' ids at every call. tests/test_requetes_figees.py compares both readings,
 
 from __future__ import annotations
 
+from django.db.models import CharField, OuterRef, StringAgg, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
+
+from orientation.campagnes import catalogue
 from orientation.campagnes.models import Specialite
 from orientation.requetes import RequeteFigee, poser_prefetch
 
@@ -51,24 +56,63 @@ def _poser(voeux: list[Voeu], reponses: list, liens_des_voeux, liens_des_reponse
         poser_prefetch(reponses, "specialites_recommandees", paires)
 
 
-def poser_specialites(dossier_id: int, voeux: list[Voeu], reponses: list | None = None) -> None:
-    """`voeu.specialites.all()` for a dossier's `voeux`, and `specialites_recommandees.all()`
-    for the council's `reponses` to them, without a query more when read: one query for the
-    wishes, one for the answers if there are any."""
-    _poser(
-        voeux,
-        reponses,
-        lambda: _SPECIALITES_DES_VOEUX.objets(dossier_id),
-        lambda modele: _RECOMMANDEES_DU_DOSSIER[modele].objets(dossier_id),
-    )
+def poser_recommandees(dossier_id: int, reponses: list) -> None:
+    """`specialites_recommandees.all()` for the council's `reponses` to a dossier's wishes (all
+    Avis, or all Propositions), without a query more when read: one query if there are any."""
+    _poser([], reponses, None, lambda modele: _RECOMMANDEES_DU_DOSSIER[modele].objets(dossier_id))
 
 
 def avis_des_voeux(voeux: list[Voeu]) -> list[Avis]:
     return [a for v in voeux if (a := getattr(v, "avis", None)) is not None]
 
 
+# The ids of a wish's spécialités, "3,7,12", read with the wish: the family pages make one
+# round trip less to PostgreSQL (≈ 120 µs of CPU, client and server) than with a query for them.
+_IDS_DES_SPECIALITES = Subquery(
+    Voeu.specialites.through.objects.filter(voeu=OuterRef("pk"))
+    .values("voeu")
+    # The separator written in the SQL, not passed as a parameter: a RequeteFigee's parameters
+    # are the ones it is called with.
+    .annotate(ids=StringAgg(Cast("specialite", CharField()), RawSQL("','", ())))
+    .values("ids")
+)
+
+
 def _voeux_lus():
-    return Voeu.objects.select_related("voie", "avis").order_by("phase", "rang")
+    return (
+        Voeu.objects.select_related("voie", "avis")
+        .annotate(ids_des_specialites=_IDS_DES_SPECIALITES)
+        .order_by("phase", "rang")
+    )
+
+
+def _poser_specialites_lues(dossier_id: int, voeux: list[Voeu]) -> None:
+    """`voeu.specialites.all()` from the ids read with the wishes and the spécialités the
+    catalogue keeps in memory, in their display order; by the query of the links if one of them
+    is not there yet (created in another process since this one read the catalogue)."""
+    par_pk = catalogue.actif().specialites_par_pk
+    lues = [
+        (v, [int(i) for i in v.ids_des_specialites.split(",")] if v.ids_des_specialites else [])
+        for v in voeux
+    ]
+    if any(pk not in par_pk for _v, pks in lues for pk in pks):
+        poser_prefetch(
+            voeux,
+            "specialites",
+            ((x.voeu_id, x.specialite) for x in _SPECIALITES_DES_VOEUX.objets(dossier_id)),
+        )
+        return
+    poser_prefetch(
+        voeux,
+        "specialites",
+        (
+            (v.pk, specialite)
+            for v, pks in lues
+            for specialite in sorted(
+                (par_pk[pk] for pk in pks), key=lambda s: (s.ordre, s.libelle, s.pk)
+            )
+        ),
+    )
 
 
 _VOEUX_DES_DEUX_PHASES = RequeteFigee(lambda dossier_id: _voeux_lus().filter(dossier=dossier_id))
@@ -78,20 +122,23 @@ _VOEUX_D_UNE_PHASE = RequeteFigee(
 
 
 def voeux_de_la_phase(dossier_id: int, phase: str) -> list[Voeu]:
-    """A dossier's wishes of one phase, in order, with their voie and avis (no spécialités):
-    one query. The council's saves read them under the dossier's lock."""
+    """A dossier's wishes of one phase, in order, with their voie, avis and the ids of their
+    spécialités (not the spécialités themselves): one query. The council's saves read them
+    under the dossier's lock."""
     return _VOEUX_D_UNE_PHASE.objets(dossier_id, phase)
 
 
 def voeux_du_dossier(dossier_id: int, phase: str | None = None) -> list[Voeu]:
     """A dossier's list of one phase, or of both (the dossier page), in order, with the
-    spécialités of each wish and of its avis: two queries, three when the council gave avis.
+    spécialités of each wish (from the catalogue in memory) and of its avis: one query, two
+    when the council gave avis.
     The family pages read it, and so do the e-mails that list the wishes."""
     if phase is None:
         voeux = _VOEUX_DES_DEUX_PHASES.objets(dossier_id)
     else:
         voeux = voeux_de_la_phase(dossier_id, phase)
-    poser_specialites(dossier_id, voeux, avis_des_voeux(voeux))
+    _poser_specialites_lues(dossier_id, voeux)
+    poser_recommandees(dossier_id, avis_des_voeux(voeux))
     return voeux
 
 

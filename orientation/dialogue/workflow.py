@@ -1347,7 +1347,7 @@ def enregistrer_avis(
         lus = lectures.voeux_de_la_phase(dossier.pk, Phase.PROVISOIRE)
         voeux = {v.pk: v for v in lus}
         avis_lus = lectures.avis_des_voeux(lus)
-        lectures.poser_specialites(dossier.pk, [], avis_lus)  # compared by _exiger_version
+        lectures.poser_recommandees(dossier.pk, avis_lus)  # compared by _exiger_version
         existants = {a.voeu_id: a for a in avis_lus}
         _exiger_version(list(existants.values()), Phase.PROVISOIRE, version, voeux)
         changements, a_ecrire = [], []

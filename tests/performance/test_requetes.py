@@ -49,8 +49,8 @@ def test_sante_sans_sql(client):
 @pytest.mark.parametrize(
     ("nom", "budget"),
     [
-        ("dialogue:famille_dossier", 7),
-        ("dialogue:famille_intentions", 7),
+        ("dialogue:famille_dossier", 5),
+        ("dialogue:famille_intentions", 5),
     ],
 )
 def test_pages_famille_independantes_du_nombre_de_voeux(client, nom, budget):
@@ -90,7 +90,7 @@ def test_recapitulatif_independant_du_nombre_de_voeux(client):
     dossier, (resp, _autre) = famille(intentions_validees=True)
     client.force_login(resp.user)
     url = reverse("dialogue:famille_recapitulatif", args=[dossier.pk, "intentions"])
-    _mesure(client, url, lambda: _voeux(dossier, 1), lambda: _voeux(dossier, 6), 8)
+    _mesure(client, url, lambda: _voeux(dossier, 1), lambda: _voeux(dossier, 6), 5)
 
 
 def test_accueil_famille_independant_du_nombre_d_enfants(client):
