@@ -6,7 +6,7 @@ pass its historical models and the test suite the current ones.
 """
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from orientation.requetes import RequeteFigee
 
@@ -108,12 +108,13 @@ class Entree:
 @dataclass(frozen=True)
 class Actif:
     """The active voies and spécialités, in display order (the models' Meta.ordering), and every
-    spécialité, active or not, by pk: Specialite instances shared by the requests of the process,
-    read only (the family pages' wishes point at them, dialogue/lectures.py)."""
+    spécialité, active or not, by pk and in that same order: Specialite instances shared by the
+    requests of the process, read only (the family pages' wishes point at them,
+    dialogue/lectures.py)."""
 
     voies: tuple[Entree, ...]
     specialites: tuple[Entree, ...]
-    specialites_par_pk: dict = field(default_factory=dict, compare=False, repr=False)
+    specialites_par_pk: dict
 
     def voie(self, code: str) -> Entree:
         return next(v for v in self.voies if v.code == code)

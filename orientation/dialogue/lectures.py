@@ -88,31 +88,19 @@ def _voeux_lus():
 
 def _poser_specialites_lues(dossier_id: int, voeux: list[Voeu]) -> None:
     """`voeu.specialites.all()` from the ids read with the wishes and the spécialités the
-    catalogue keeps in memory, in their display order; by the query of the links if one of them
-    is not there yet (created in another process since this one read the catalogue)."""
+    catalogue keeps in memory, in the catalogue's order (their display order); by the query of
+    the links if one of them is not there yet (created in another process since this one read
+    the catalogue)."""
     par_pk = catalogue.actif().specialites_par_pk
     lues = [
-        (v, [int(i) for i in v.ids_des_specialites.split(",")] if v.ids_des_specialites else [])
+        (v, {int(i) for i in v.ids_des_specialites.split(",")} if v.ids_des_specialites else set())
         for v in voeux
     ]
-    if any(pk not in par_pk for _v, pks in lues for pk in pks):
-        poser_prefetch(
-            voeux,
-            "specialites",
-            ((x.voeu_id, x.specialite) for x in _SPECIALITES_DES_VOEUX.objets(dossier_id)),
-        )
-        return
-    poser_prefetch(
-        voeux,
-        "specialites",
-        (
-            (v.pk, specialite)
-            for v, pks in lues
-            for specialite in sorted(
-                (par_pk[pk] for pk in pks), key=lambda s: (s.ordre, s.libelle, s.pk)
-            )
-        ),
-    )
+    if any(not pks <= par_pk.keys() for _v, pks in lues):
+        paires = ((x.voeu_id, x.specialite) for x in _SPECIALITES_DES_VOEUX.objets(dossier_id))
+    else:
+        paires = ((v.pk, s) for v, pks in lues for pk, s in par_pk.items() if pk in pks)
+    poser_prefetch(voeux, "specialites", paires)
 
 
 _VOEUX_DES_DEUX_PHASES = RequeteFigee(lambda dossier_id: _voeux_lus().filter(dossier=dossier_id))
