@@ -4,7 +4,9 @@ Views and workflow transitions call these predicates; every object lookup goes t
 scoped with them, so that somebody else's dossier is a 404, never a leak.
 """
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, Func, OuterRef, Prefetch, Q, QuerySet, StringAgg, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 from orientation.requetes import RequeteFigee
 
@@ -209,14 +211,51 @@ def ids_eleves_de_la_famille(user, niveau, soi) -> QuerySet:
     return liens_legaux(user, niveau).values("eleve_id").union(propre, all=True)
 
 
+class _Paire(Func):
+    """Two ids as "12:40", in SQL both engines read (Concat() passes its empty strings as
+    parameters on SQLite: a RequeteFigee's parameters are the ones it is called with)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || ':' || "
+    output_field = CharField()
+
+
+def liens_du_compte(compte: str, niveau) -> Subquery:
+    """For a query of rows naming an account (`compte`, its id): the account's links at `niveau`
+    as "pupil:responsable" pairs of ids, "12:40,13:40", or NULL; annotated as `_liens` with the
+    session (accounts/sessions.py) so that _liens_legaux reads nothing more on a family's page
+    (one round trip to the database fewer, docs/performance.md). `niveau` is a parameter of the
+    caller's query, in the place of this subquery's SQL (its SELECT clause)."""
+    from orientation.etablissements.models import Lien
+
+    paire = _Paire(Cast("eleve_id", CharField()), Cast("responsable_id", CharField()))
+    return Subquery(
+        Lien.objects.filter(responsable__user=OuterRef(compte))
+        .filter(niveau=niveau)
+        .values("responsable__user")
+        # The separator written in the SQL too.
+        .annotate(paires=StringAgg(paire, RawSQL("','", ())))
+        .values("paires")
+    )
+
+
+def poser_liens_lus(user, paires: str | None) -> None:
+    """Keeps on the request's account its legal links read by liens_du_compte()."""
+    lues = [tuple(int(i) for i in p.split(":")) for p in paires.split(",")] if paires else []
+    user._liens_legaux_cache = _en_ensembles(lues)
+
+
+def _en_ensembles(paires) -> tuple[frozenset[int], frozenset[int]]:
+    return frozenset(e for e, _r in paires), frozenset(r for _e, r in paires)
+
+
 def _liens_legaux(user) -> tuple[frozenset[int], frozenset[int]]:
     """The pupils the user is a legal representative of, and the user's Responsable rows holding
-    those links: one query, once per request object."""
+    those links: read with the session (poser_liens_lus), else one query, once per request
+    object."""
     cached = getattr(user, "_liens_legaux_cache", None)
     if cached is None:
-        paires = _LIENS_LEGAUX.lignes(user.pk, LEGAL)
-        cached = (frozenset(e for e, _r in paires), frozenset(r for _e, r in paires))
-        user._liens_legaux_cache = cached
+        cached = user._liens_legaux_cache = _en_ensembles(_LIENS_LEGAUX.lignes(user.pk, LEGAL))
     return cached
 
 

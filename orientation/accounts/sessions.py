@@ -19,16 +19,19 @@ from django.utils import timezone
 
 from orientation.requetes import RequeteFigee
 
+from . import permissions
 
-def _session(cle, maintenant):
+
+def _session(niveau, cle, maintenant):
     from .models import Session
-    from .permissions import un_poste
 
     return (
         Session.objects.filter(session_key=cle)
         .filter(expire_date__gt=maintenant)
         .select_related("compte")
-        .annotate(_un_poste=un_poste("compte_id"))  # as accounts/backends.py reads the account
+        # As accounts/backends.py reads the account; and what permissions reads of a family.
+        .annotate(_un_poste=permissions.un_poste("compte_id"))
+        .annotate(_liens=permissions.liens_du_compte("compte_id", niveau))
     )
 
 
@@ -118,12 +121,13 @@ class SessionStore(SessionEnBase):
             self.delete(ancienne)
 
     def _get_session_from_db(self):
-        trouvees = _SESSION.objets(self.session_key, timezone.now())
+        trouvees = _SESSION.objets(permissions.LEGAL, self.session_key, timezone.now())
         if trouvees:
             session = trouvees[0]
             compte = session.compte
             if compte is not None:
                 compte._un_poste = session._un_poste
+                permissions.poser_liens_lus(compte, session._liens)
             self.compte_lu = compte
             return session
         self._session_key = None

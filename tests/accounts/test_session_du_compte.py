@@ -9,9 +9,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from orientation.accounts import permissions
 from orientation.accounts.backends import EmailOrUsernameBackend
 from orientation.accounts.models import Session
-from tests.factories import MOT_DE_PASSE, PersonnelFactory, UserFactory
+from orientation.etablissements.models import Lien
+from tests.factories import (
+    MOT_DE_PASSE,
+    DossierFactory,
+    LienFactory,
+    PersonnelFactory,
+    ResponsableFactory,
+    UserFactory,
+    famille,
+)
 
 pytestmark = pytest.mark.django_db
 PAGE = "/accessibilite/"  # a signed-in page that reads nothing of its own
@@ -49,6 +59,37 @@ def test_le_poste_du_personnel_est_lu_avec_la_session(client):
     assert reponse.status_code == 200
     assert not [sql for sql in requetes if 'FROM "accounts_user"' in sql]
     assert reponse.wsgi_request.user._un_poste == personnel.pk
+
+
+def test_les_liens_de_la_famille_sont_lus_avec_la_session(client):
+    """R2's links of the account — the pupils it is a legal representative of and its own
+    Responsable rows — come with the session: a family's page reads no link of its own, and
+    they are those the links' query reads (legal links only, every Responsable row of the
+    account, a parent known at two schools)."""
+    dossier, (resp, _autre) = famille()
+    ailleurs = DossierFactory()  # another school: another Responsable row of the same account
+    autre_fiche = ResponsableFactory(etablissement=ailleurs.eleve.etablissement, user=resp.user)
+    LienFactory(eleve=ailleurs.eleve, responsable=autre_fiche)
+    contact = DossierFactory(campagne=dossier.campagne)  # not a legal link: R2 gives nothing
+    LienFactory(eleve=contact.eleve, responsable=resp, niveau=Lien.Niveau.CONTACT)
+    _connecter(client, resp.user)
+
+    reponse, requetes = _requetes(client, reverse("dialogue:famille_dossier", args=[dossier.pk]))
+
+    assert reponse.status_code == 200
+    assert not [sql for sql in requetes if sql.startswith('SELECT "etablissements_lien"')]
+    lus = reponse.wsgi_request.user._liens_legaux_cache
+    assert lus == ({dossier.eleve_id, ailleurs.eleve_id}, {resp.pk, autre_fiche.pk})
+    compte = get_user_model().objects.get(pk=resp.user.pk)  # read alone: the links' query
+    assert permissions._liens_legaux(compte) == lus
+    assert client.get(reverse("dialogue:famille_dossier", args=[contact.pk])).status_code == 404
+
+
+def test_un_compte_sans_lien_n_en_lit_aucun(client):
+    personnel = PersonnelFactory()
+    _connecter(client, personnel.user)
+    reponse, _requetes_lues = _requetes(client, "/")
+    assert reponse.wsgi_request.user._liens_legaux_cache == (frozenset(), frozenset())
 
 
 def test_un_mot_de_passe_change_ailleurs_met_fin_a_la_session(client):

@@ -49,8 +49,8 @@ def test_sante_sans_sql(client):
 @pytest.mark.parametrize(
     ("nom", "budget"),
     [
-        ("dialogue:famille_dossier", 5),
-        ("dialogue:famille_intentions", 5),
+        ("dialogue:famille_dossier", 4),
+        ("dialogue:famille_intentions", 4),
     ],
 )
 def test_pages_famille_independantes_du_nombre_de_voeux(client, nom, budget):
@@ -83,14 +83,14 @@ def test_validation_independante_du_nombre_de_voeux(client):
     six = _valider(client, url, series)
     encore_un = _valider(client, url, series[1:2])
     assert un == six == encore_un, (un, six, encore_un)
-    assert six <= 19, f"validation : {six} requêtes pour un budget de 19"
+    assert six <= 17, f"validation : {six} requêtes pour un budget de 17"
 
 
 def test_recapitulatif_independant_du_nombre_de_voeux(client):
     dossier, (resp, _autre) = famille(intentions_validees=True)
     client.force_login(resp.user)
     url = reverse("dialogue:famille_recapitulatif", args=[dossier.pk, "intentions"])
-    _mesure(client, url, lambda: _voeux(dossier, 1), lambda: _voeux(dossier, 6), 5)
+    _mesure(client, url, lambda: _voeux(dossier, 1), lambda: _voeux(dossier, 6), 4)
 
 
 def test_accueil_famille_independant_du_nombre_d_enfants(client):
@@ -105,14 +105,14 @@ def test_accueil_famille_independant_du_nombre_d_enfants(client):
             d = DossierFactory(campagne=campagne)
             LienFactory(eleve=d.eleve, responsable=resp, code_parente="10")
 
-    _mesure(client, reverse("accueil"), lambda: None, frere_et_soeurs, 7)
+    _mesure(client, reverse("accueil"), lambda: None, frere_et_soeurs, 5)
 
 
 def test_reponse_independante_du_nombre_de_voeux(client):
     dossier, (resp, _autre) = famille(propositions_publiees=True)
     client.force_login(resp.user)
     url = reverse("dialogue:reponse", args=[dossier.pk])
-    _mesure(client, url, lambda: None, lambda: _voeux(dossier, 6), 13)
+    _mesure(client, url, lambda: None, lambda: _voeux(dossier, 6), 9)
 
 
 def test_liste_direction_independante_du_nombre_de_dossiers(client):
@@ -127,7 +127,7 @@ def test_liste_direction_independante_du_nombre_de_dossiers(client):
             for _ in range(3):
                 famille(campagne, **{etat: True})
 
-    _mesure(client, url, lambda: None, plus_de_dossiers, 7)
+    _mesure(client, url, lambda: None, plus_de_dossiers, 5)
 
 
 def _deconnexion_apres_validation(client, resp, url, series):
@@ -155,4 +155,4 @@ def test_deconnexion_avec_recapitulatif_independante_du_nombre_de_voeux(client):
         client, resp, url, ["STMG", "STI2D", "STL", "ST2S", "STD2A", "STHR"]
     )
     assert un == six, (un, six)
-    assert six <= 20, f"déconnexion : {six} requêtes pour un budget de 20"
+    assert six <= 16, f"déconnexion : {six} requêtes pour un budget de 16"
