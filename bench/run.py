@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -133,19 +134,39 @@ class Compteurs:
 OPTIONS_DE_VITESSE = ("--enable-optimizations", "--with-lto", "--enable-shared")
 
 
-def interpreteur(config_args: str | None = None) -> str:
+def _cartes_du_processus() -> str:
+    try:
+        return Path("/proc/self/maps").read_text()
+    except OSError:  # not Linux: nothing to say
+        return ""
+
+
+def interpreteur(config_args: str | None = None, cartes: str | None = None) -> str:
     """The interpreter serving the bench, as its results must name it: a build without
     profile-guided and link-time optimisation runs this service's requests markedly slower (a
     distribution may optimise without these options: Debian's python3 is built by its own
-    rules)."""
+    rules), and so does an executable that loads libpython as a shared library (each access to
+    the thread's state then calls __tls_get_addr: docs/adr/0008). `cartes`: the process's
+    memory map (/proc/self/maps), which tells the second apart whatever the configure options
+    say (Debian configures with --enable-shared, yet links its python3.x statically)."""
     if config_args is None:
         config_args = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    if cartes is None:
+        cartes = _cartes_du_processus()
     options = [o for o in OPTIONS_DE_VITESSE if o in config_args]
     a, b, c = OPTIONS_DE_VITESSE
-    return (
+    ligne = (
         f"interpréteur : {sys.implementation.name} {sys.version.split()[0]} ({sys.executable}), "
         + (f"configuré avec {' '.join(options)}" if options else f"configuré sans {a}, {b} ni {c}")
     )
+    if cartes:
+        partagee = re.search(r"/(libpython[^/\s]*\.so[^/\s]*)$", cartes, re.MULTILINE)
+        ligne += (
+            f", {partagee.group(1)} chargée comme bibliothèque partagée"
+            if partagee
+            else ", libpython liée à l'exécutable"
+        )
+    return ligne
 
 
 def _port_libre() -> int:

@@ -159,6 +159,32 @@ def test_le_banc_nomme_l_interpreteur_et_ses_options_de_compilation(config_args,
 
     from bench.run import interpreteur
 
-    ligne = interpreteur(config_args)
+    ligne = interpreteur(config_args, cartes="")
     assert ligne.startswith(f"interpréteur : cpython {sys.version.split()[0]} ({sys.executable})")
     assert ligne.endswith(attendu)
+
+
+_CARTES = """\
+5581e000-5581f000 r--p 00000000 08:01 131 {executable}
+7f33a000-7f33b000 r-xp 00001000 08:01 262 /lib/x86_64-linux-gnu/libc.so.6
+"""
+_LIBPYTHON = "7f33c000-7f33d000 r-xp 00001000 08:01 977 /opt/py/lib/libpython3.12.so.1.0\n"
+
+
+@pytest.mark.parametrize(
+    ("cartes", "attendu"),
+    [
+        (
+            _CARTES.format(executable="/opt/py/bin/python3.12") + _LIBPYTHON,
+            ", libpython3.12.so.1.0 chargée comme bibliothèque partagée",
+        ),
+        (_CARTES.format(executable="/usr/bin/python3.13"), ", libpython liée à l'exécutable"),
+    ],
+)
+def test_le_banc_dit_si_libpython_est_partagee(cartes, attendu):
+    """An executable that loads libpython as a shared library pays a call to __tls_get_addr at
+    each access to the thread's state (docs/adr/0008): what the process has mapped tells it,
+    not the configure options (Debian configures with --enable-shared and links statically)."""
+    from bench.run import interpreteur
+
+    assert interpreteur("'--enable-shared'", cartes).endswith(attendu)
