@@ -118,12 +118,6 @@ def lit_toute_l_ecole(user, etablissement_id: int) -> bool:
     )
 
 
-def est_famille(user) -> bool:
-    return user.is_authenticated and (
-        user.responsables.filter(liens__niveau=LEGAL).exists() or hasattr(user, "eleve")
-    )
-
-
 def dossiers_visibles(qs: QuerySet, user) -> QuerySet:
     """R2: a family sees its own children only; a pupil themself; staff their school (a
     professeur principal their divisions)."""
