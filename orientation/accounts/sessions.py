@@ -23,6 +23,8 @@ from . import permissions
 
 
 def _session(niveau, cle, maintenant):
+    """The parameters in the order of the compiled SQL: the links' level is in its SELECT clause
+    (permissions.liens_du_compte), before the session's key and the time in its WHERE."""
     from .models import Session
 
     return (
