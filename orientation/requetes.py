@@ -19,7 +19,9 @@ import datetime
 import threading
 
 from django.db import connections
-from django.db.models import prefetch_related_objects, sql
+from django.db.models import CharField, Func, StringAgg, prefetch_related_objects, sql
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.db.models.query import ModelIterable, get_related_populators
 
 
@@ -200,3 +202,25 @@ def poser_prefetch(objets: list, nom: str, paires) -> None:
         if not hasattr(objet, "_prefetched_objects_cache"):
             objet._prefetched_objects_cache = {}
         objet._prefetched_objects_cache[nom] = requete
+
+
+def en_texte(*colonnes: str):
+    """For an aggregating subquery read with a RequeteFigee's rows: the values of `colonnes` on
+    each row joined by ":" ("12:40" for two), the rows joined by ","; NULL when there is none.
+    The separators are written in the SQL, not passed as parameters: a RequeteFigee's parameters
+    are the ones it is called with (Concat() passes its own on SQLite). Read back by
+    `depuis_texte`."""
+    valeurs = [Cast(colonne, CharField()) for colonne in colonnes]
+    ligne = valeurs[0] if len(valeurs) == 1 else _Joindre(*valeurs)
+    return StringAgg(ligne, RawSQL("','", ()))
+
+
+class _Joindre(Func):
+    template = "(%(expressions)s)"
+    arg_joiner = " || ':' || "
+    output_field = CharField()
+
+
+def depuis_texte(texte: str | None) -> list[tuple[int, ...]]:
+    """The rows of an `en_texte()` aggregate, as tuples of ints."""
+    return [tuple(int(v) for v in ligne.split(":")) for ligne in texte.split(",")] if texte else []

@@ -4,11 +4,9 @@ Views and workflow transitions call these predicates; every object lookup goes t
 scoped with them, so that somebody else's dossier is a 404, never a leak.
 """
 
-from django.db.models import CharField, Func, OuterRef, Prefetch, Q, QuerySet, StringAgg, Subquery
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from orientation.requetes import RequeteFigee
+from orientation.requetes import RequeteFigee, depuis_texte, en_texte
 
 from .models import Role
 
@@ -205,15 +203,6 @@ def ids_eleves_de_la_famille(user, niveau, soi) -> QuerySet:
     return liens_legaux(user, niveau).values("eleve_id").union(propre, all=True)
 
 
-class _Paire(Func):
-    """Two ids as "12:40", in SQL both engines read (Concat() passes its empty strings as
-    parameters on SQLite: a RequeteFigee's parameters are the ones it is called with)."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " || ':' || "
-    output_field = CharField()
-
-
 def liens_du_compte(compte: str, niveau) -> Subquery:
     """For a query of rows naming an account (`compte`, its id): the account's links at `niveau`
     as "pupil:responsable" pairs of ids, "12:40,13:40", or NULL; annotated as `_liens` with the
@@ -222,21 +211,18 @@ def liens_du_compte(compte: str, niveau) -> Subquery:
     caller's query, in the place of this subquery's SQL (its SELECT clause)."""
     from orientation.etablissements.models import Lien
 
-    paire = _Paire(Cast("eleve_id", CharField()), Cast("responsable_id", CharField()))
     return Subquery(
         Lien.objects.filter(responsable__user=OuterRef(compte))
         .filter(niveau=niveau)
         .values("responsable__user")
-        # The separator written in the SQL too.
-        .annotate(paires=StringAgg(paire, RawSQL("','", ())))
+        .annotate(paires=en_texte("eleve_id", "responsable_id"))
         .values("paires")
     )
 
 
 def poser_liens_lus(user, paires: str | None) -> None:
     """Keeps on the request's account its legal links read by liens_du_compte()."""
-    lues = [tuple(int(i) for i in p.split(":")) for p in paires.split(",")] if paires else []
-    user._liens_legaux_cache = _en_ensembles(lues)
+    user._liens_legaux_cache = _en_ensembles(depuis_texte(paires))
 
 
 def _en_ensembles(paires) -> tuple[frozenset[int], frozenset[int]]:

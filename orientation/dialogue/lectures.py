@@ -10,13 +10,11 @@ owners' ids at every call. tests/test_requetes_figees.py compares both readings,
 
 from __future__ import annotations
 
-from django.db.models import CharField, OuterRef, StringAgg, Subquery
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, Subquery
 
 from orientation.campagnes import catalogue
 from orientation.campagnes.models import Specialite
-from orientation.requetes import RequeteFigee, poser_prefetch
+from orientation.requetes import RequeteFigee, depuis_texte, en_texte, poser_prefetch
 
 from .models import Avis, Dossier, Proposition, Voeu
 
@@ -71,9 +69,7 @@ def avis_des_voeux(voeux: list[Voeu]) -> list[Avis]:
 _IDS_DES_SPECIALITES = Subquery(
     Voeu.specialites.through.objects.filter(voeu=OuterRef("pk"))
     .values("voeu")
-    # The separator written in the SQL, not passed as a parameter: a RequeteFigee's parameters
-    # are the ones it is called with.
-    .annotate(ids=StringAgg(Cast("specialite", CharField()), RawSQL("','", ())))
+    .annotate(ids=en_texte("specialite"))
     .values("ids")
 )
 
@@ -92,10 +88,7 @@ def _poser_specialites_lues(dossier_id: int, voeux: list[Voeu]) -> None:
     the links if one of them is not there yet (created in another process since this one read
     the catalogue)."""
     par_pk = catalogue.actif().specialites_par_pk
-    lues = [
-        (v, {int(i) for i in v.ids_des_specialites.split(",")} if v.ids_des_specialites else set())
-        for v in voeux
-    ]
+    lues = [(v, {pk for (pk,) in depuis_texte(v.ids_des_specialites)}) for v in voeux]
     if any(not pks <= par_pk.keys() for _v, pks in lues):
         paires = ((x.voeu_id, x.specialite) for x in _SPECIALITES_DES_VOEUX.objets(dossier_id))
     else:
