@@ -1,5 +1,6 @@
 """`{% fige clé… %}…{% endfige %}`: a part of the page skeleton that is the same for every
-visitor, rendered once per process and key (`{% load fragments %}`).
+visitor, rendered once per process and key (`{% load fragments %}`); `{% scripts_dsfr nonce %}`:
+django-dsfr's script tags, the same but for this response's CSP nonce.
 
 The style sheets and icons, the skip links, the State brand of the header and the footer
 (layout/base.html) change only with a deployment, which restarts the processes; they vary with
@@ -13,6 +14,7 @@ production, one render in development).
 """
 
 from django import template
+from django.utils.html import conditional_escape
 
 from orientation.memoire import NoeudFige
 
@@ -42,3 +44,43 @@ def fige(parser, token):
     nodelist = parser.parse(("endfige",))
     parser.delete_first_token()
     return FragmentFige(nodelist, cles)
+
+
+# Stands for the nonce in the scripts rendered once: no nonce has it (nor any URL or hash).
+_NONCE = "\x00nonce\x00"
+
+
+class ScriptsDsfr(template.Node):
+    """`{% dsfr_js nonce=… %}` (django-dsfr's two script tags, with their integrity hashes and
+    the response's nonce) rendered twice per node and autoescaping, by django-dsfr's own tag: once
+    without a nonce, once with a mark where the nonce goes. Each response then gets one of the
+    two, with its nonce in place of the mark, escaped as the template would escape it. The
+    inclusion tag built a context, looked its template up and rendered it for every page (≈ 50 µs,
+    3 % of a family's page)."""
+
+    def __init__(self, nonce):
+        self.nonce = nonce
+        self.rendus = {}
+
+    def render(self, context):
+        nonce = self.nonce.resolve(context)
+        try:
+            sans, avec = self.rendus[context.autoescape]
+        except KeyError:
+            gabarit = context.template.engine.from_string(
+                "{% load dsfr_tags %}{% dsfr_js nonce=nonce %}"
+            )
+            sans, avec = (
+                gabarit.render(template.Context({"nonce": n}, autoescape=context.autoescape))
+                for n in (None, _NONCE)
+            )
+            self.rendus[context.autoescape] = sans, avec
+        if not nonce:  # as django-dsfr's `{% if self.nonce %}` (Django's LazyNonce: not yet drawn)
+            return sans
+        return avec.replace(_NONCE, conditional_escape(nonce) if context.autoescape else str(nonce))
+
+
+@register.tag
+def scripts_dsfr(parser, token):
+    _balise, nonce = token.split_contents()
+    return ScriptsDsfr(parser.compile_filter(nonce))

@@ -80,3 +80,41 @@ def test_le_pied_de_page_de_demonstration_n_est_pas_celui_de_la_production(
         assert "Courriels envoyés" in client.get("/accessibilite/").content.decode()
     finally:
         _site_config.cache_clear()
+
+
+@pytest.mark.parametrize("nonce", [None, "", "AbC-12_x", 'a"<b>&'])
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_scripts_dsfr_comme_la_balise_de_django_dsfr(nonce, autoescape):
+    """{% scripts_dsfr %} writes what django-dsfr's {% dsfr_js %} writes, for any nonce."""
+    from django.template import Context
+
+    moteur = engines["django"].engine
+    dsfr = moteur.from_string("{% load dsfr_tags %}{% dsfr_js nonce=n %}")
+    service = moteur.from_string("{% load fragments %}{% scripts_dsfr n %}")
+    attendu = dsfr.render(Context({"n": nonce}, autoescape=autoescape))
+    assert "dsfr.module.min.js" in attendu and "integrity=" in attendu
+    assert ("nonce=" in attendu) == bool(nonce)
+    for _ in range(2):  # the first render, then the node's two kept renderings
+        assert service.render(Context({"n": nonce}, autoescape=autoescape)) == attendu
+
+
+def test_scripts_dsfr_rendus_une_fois_par_noeud(monkeypatch):
+    """django-dsfr's tag is rendered for the node's first use only; each response then gets its
+    own nonce, and a LazyNonce not drawn yet counts as none, as in django-dsfr's template."""
+    from django.template import Context
+    from django.utils.csp import LazyNonce
+
+    appels = []
+    moteur = engines["django"].engine
+    service = moteur.from_string("{% load fragments %}{% scripts_dsfr n %}")
+    from_string = moteur.from_string
+    monkeypatch.setattr(
+        moteur, "from_string", lambda texte: appels.append(texte) or from_string(texte)
+    )
+    premier = service.render(Context({"n": "un"}))
+    second = service.render(Context({"n": "deux"}))
+    assert len(appels) == 1
+    assert premier.count('nonce="un"') == 2 and second.count('nonce="deux"') == 2
+    assert "nonce" not in service.render(Context({"n": LazyNonce()}))
+    tire = LazyNonce()
+    assert f'nonce="{tire}"' in service.render(Context({"n": tire}))
