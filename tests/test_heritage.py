@@ -24,6 +24,12 @@ GABARITS = {
         "{% block detail %}{{ block.super }} de {{ nom }}{% endblock %}"
     ),
     "variable.html": "{% extends parent %}{% block pied %}autre pied{% endblock %}",
+    "dossier/_ligne.html": "<li>{{ nom }}{% if rang %} ({{ rang }}){% endif %}</li>",
+    "dossier/liste.html": (
+        "<ul>{% for n in noms %}{% include './_ligne.html' with nom=n rang=forloop.counter %}"
+        "{% endfor %}</ul>{% include 'dossier/_ligne.html' only %}"
+        "{% include 'dossier/_ligne.html' %}{% include variable %}"
+    ),
 }
 
 
@@ -83,7 +89,35 @@ def test_une_seconde_balise_reste_une_erreur():
 def test_les_gabarits_du_service_utilisent_cette_balise():
     from django.template import engines
 
-    from orientation.heritage import ExtensionFigee
+    from orientation.heritage import ExtensionFigee, InclusionFigee
 
     gabarit = engines["django"].from_string("{% extends 'layout/base.html' %}")
     assert isinstance(gabarit.template.nodelist[0], ExtensionFigee)
+    gabarit = engines["django"].from_string("{% include 'layout/skiplinks.html' %}")
+    assert isinstance(gabarit.template.nodelist[0], InclusionFigee)
+
+
+@pytest.mark.parametrize("nom", ["racine.html", "dossier/_ligne.html"])
+def test_include_meme_rendu_que_la_balise_de_django(nom):
+    """Relative and absolute names, `with`, `only`, in a loop, a variable name: as Django's."""
+    contexte = {"noms": ["Lou", "<Noé>"], "nom": "Sam", "rang": 7, "variable": nom, "montrer": 1}
+    service, django = _service(), _django()
+    attendu = django.get_template("dossier/liste.html").render(Context(contexte))
+    assert attendu.startswith("<ul><li>Lou (1)</li><li>&lt;Noé&gt; (2)</li></ul><li></li>")
+    for _ in range(3):  # the first render looks the templates up, the next ones keep them
+        rendu = service.get_template("dossier/liste.html").render(Context(contexte))
+        assert rendu == attendu
+
+
+def test_include_trouve_son_gabarit_une_fois():
+    service = _service()
+    liste = service.get_template("dossier/liste.html")
+    contexte = {"noms": ["Lou"], "variable": "dossier/_ligne.html"}
+    liste.render(Context(contexte))
+    with mock.patch.object(
+        Engine, "select_template", autospec=True, side_effect=Engine.select_template
+    ) as cherche:
+        for _ in range(3):
+            liste.render(Context(contexte))
+    # The variable include only: once per render, as Django's (not the three quoted ones).
+    assert cherche.call_count == 3
