@@ -55,8 +55,8 @@ class ScriptsDsfr(template.Node):
     the response's nonce) rendered twice per node and autoescaping, by django-dsfr's own tag: once
     without a nonce, once with a mark where the nonce goes. Each response then gets one of the
     two, with its nonce in place of the mark, escaped as the template would escape it. The
-    inclusion tag built a context, looked its template up and rendered it for every page (≈ 50 µs,
-    3 % of a family's page)."""
+    inclusion tag built a context, looked its template up and rendered it for every page: 47 to
+    54 µs with the production settings, 6 to 7 µs now, 2 to 3 % of a family's page."""
 
     def __init__(self, nonce):
         self.nonce = nonce

@@ -21,9 +21,11 @@ def taille_max_requete() -> int:
 class NonceCSPPourDsfr:
     """Expose Django's CSP nonce as ``request.csp_nonce``.
 
-    django-dsfr's base template calls ``{% dsfr_js nonce=request.csp_nonce %}`` outside any block,
-    while Django's own middleware keeps the nonce under a private name. Without this, the DSFR
-    scripts would carry no nonce and the strict policy (no 'unsafe-inline') would block them.
+    layout/base.html writes django-dsfr's scripts with ``{% scripts_dsfr request.csp_nonce %}``
+    (orientation/fragments.py), while Django's own middleware keeps the nonce under a private name.
+    Django's nonce is lazy: the DSFR scripts carry it when something earlier in the page has drawn
+    it, and load from 'self' otherwise (script-src 'self' 'nonce-…'); the service's own scripts
+    take it from the ``csp_nonce`` context variable.
     """
 
     def __init__(self, get_response):

@@ -19,9 +19,10 @@ keep Django's library.
 
 A `{% blocktranslate %}` without plural (nor a variable message context) has a message that does
 not depend on the context: Django rebuilds it from the tag's tokens (escaping its percent signs,
-trimming it), then asks gettext for it, at every render, ≈ 30 µs for the few (four per page on
-average, most in the e-mails a validation enqueues); here its translation is kept per language in
-the node, and only the values of its variables are rendered at each render, as Django renders them.
+trimming it), then asks gettext for it, at every render (four such tags per page on average,
+most of them in the e-mail a validation enqueues and in the council grid); here its translation
+is kept per language in the node, and only the values of its variables are rendered at each
+render, as Django renders them.
 A translation that does not fit its values (a translator's mistake) goes to Django's own render,
 which falls back to the untranslated message.
 """
