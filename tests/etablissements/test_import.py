@@ -365,6 +365,32 @@ def test_import_en_plusieurs_lots(lycee, ecrire, monkeypatch):
     assert Eleve.objects.count() == 8 and Lien.objects.count() == 10
 
 
+def test_l_ecriture_ne_construit_qu_un_lot_d_instances_a_la_fois(lycee, ecrire, monkeypatch):
+    """The memory of an import follows the parsed files, not the rows written: each bulk insert
+    gets a batch of apply.LOT instances built from the plan (docs/performance.md, Import SIECLE)."""
+    from django.db.models.query import QuerySet
+
+    from orientation.etablissements.siecle import apply
+
+    monkeypatch.setattr(apply, "LOT", 2)
+    tailles = []
+    bulk_create = QuerySet.bulk_create
+
+    def espion(self, objs, *args, **kwargs):
+        objs = list(objs)
+        tailles.append((self.model.__name__, len(objs)))
+        return bulk_create(self, objs, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "bulk_create", espion)
+    importer(ecrire(lycee))
+    ecrits = {modele for modele, _n in tailles}
+    assert {"Eleve", "Responsable", "Lien", "User"} <= ecrits
+    # A school's few divisions are written at once; pupils, representatives, links, accounts
+    # (and the dossiers the import's signal opens) by batches.
+    assert max(n for m, n in tailles if m != "Division") <= 2, tailles
+    assert Eleve.objects.count() == 7 and Lien.objects.count() == 9
+
+
 def test_identifiant_deja_pris_avant_l_import(lycee, ecrire):
     User.objects.create(username="e.lefevre")
     User.objects.create(username="H.Lefevre")  # made by hand, other case: taken for logins

@@ -188,3 +188,17 @@ def test_le_banc_dit_si_libpython_est_partagee(cartes, attendu):
     from bench.run import interpreteur
 
     assert interpreteur("'--enable-shared'", cartes).endswith(attendu)
+
+
+def test_le_pic_de_memoire_de_l_import_est_le_sien():
+    """bench/siecle.py reports the import's own peak RSS: the peak of building the fictitious
+    files before it is forgotten."""
+    from bench.siecle import _rss_mo, pic_remis_a_zero
+
+    tampon = bytearray(80 * 1024 * 1024)  # 80 MB touched, then given back to the system
+    tampon[::4096] = b"x" * len(tampon[::4096])
+    del tampon
+    avant = _rss_mo("VmHWM")
+    apres = pic_remis_a_zero()
+    assert apres < avant - 60
+    assert apres == pytest.approx(_rss_mo("VmRSS"), abs=5)

@@ -83,22 +83,25 @@ def _executer(diff: Diff, donnees: DonneesSiecle, etablissement: Etablissement):
     _modifier(Division, diff.divisions_modifiees)
     divisions = {d.code: d for d in Division.objects.filter(etablissement=etablissement)}
 
-    # Élèves
-    Eleve.objects.bulk_create(
-        [
-            Eleve(
-                etablissement=etablissement,
-                siecle_id=e.eleve_id,
-                division=divisions.get(e.division) if e.division else None,
-                **{
-                    k: getattr(e, k) or ("" if k not in ("date_naissance", "date_sortie") else None)
-                    for k in ELEVE_FIELDS
-                },
-            )
-            for e in diff.eleves_nouveaux
-        ],
-        batch_size=LOT,
-    )
+    # Élèves. Every write goes by batches of LOT built from the diff, and what is read back is
+    # identifiers, not instances: only a batch of model instances is alive at a time, so the
+    # memory of an import grows with the parsed files only (docs/performance.md, Import SIECLE).
+    for lot in batched(diff.eleves_nouveaux, LOT):
+        Eleve.objects.bulk_create(
+            [
+                Eleve(
+                    etablissement=etablissement,
+                    siecle_id=e.eleve_id,
+                    division=divisions.get(e.division) if e.division else None,
+                    **{
+                        k: getattr(e, k)
+                        or ("" if k not in ("date_naissance", "date_sortie") else None)
+                        for k in ELEVE_FIELDS
+                    },
+                )
+                for e in lot
+            ]
+        )
     a_modifier = []
     for eleve, changes in diff.eleves_modifies:
         for k, v in changes.items():
@@ -112,36 +115,36 @@ def _executer(diff: Diff, donnees: DonneesSiecle, etablissement: Etablissement):
         a_modifier.append(eleve)
     if a_modifier:
         Eleve.objects.bulk_update(a_modifier, [*ELEVE_FIELDS, "division"], batch_size=LOT)
-    eleves = {e.siecle_id: e for e in Eleve.objects.filter(etablissement=etablissement)}
+    eleves = _identifiants(Eleve, etablissement)
 
     # Responsables
-    Responsable.objects.bulk_create(
-        [
-            Responsable(
-                etablissement=etablissement,
-                siecle_id=p.personne_id,
-                **{k: getattr(p, k) for k in RESPONSABLE_FIELDS},
-            )
-            for p in diff.responsables_nouveaux
-        ],
-        batch_size=LOT,
-    )
+    for lot in batched(diff.responsables_nouveaux, LOT):
+        Responsable.objects.bulk_create(
+            [
+                Responsable(
+                    etablissement=etablissement,
+                    siecle_id=p.personne_id,
+                    **{k: getattr(p, k) for k in RESPONSABLE_FIELDS},
+                )
+                for p in lot
+            ]
+        )
     _modifier(Responsable, diff.responsables_modifies)
-    responsables = {r.siecle_id: r for r in Responsable.objects.filter(etablissement=etablissement)}
+    responsables = _identifiants(Responsable, etablissement)
 
     # Liens
-    Lien.objects.bulk_create(
-        [
-            Lien(
-                eleve=eleves[lien.eleve_id],
-                responsable=responsables[lien.personne_id],
-                niveau=lien.niveau,
-                code_parente=lien.code_parente,
-            )
-            for lien in diff.liens_nouveaux
-        ],
-        batch_size=LOT,
-    )
+    for lot in batched(diff.liens_nouveaux, LOT):
+        Lien.objects.bulk_create(
+            [
+                Lien(
+                    eleve_id=eleves[lien.eleve_id],
+                    responsable_id=responsables[lien.personne_id],
+                    niveau=lien.niveau,
+                    code_parente=lien.code_parente,
+                )
+                for lien in lot
+            ]
+        )
     _modifier(Lien, diff.liens_modifies)
     if diff.liens_supprimes:
         Lien.objects.filter(pk__in=[lien.pk for lien in diff.liens_supprimes]).delete()
@@ -153,10 +156,15 @@ def _executer(diff: Diff, donnees: DonneesSiecle, etablissement: Etablissement):
         )
     # Created in the diff's order (pupils, then representatives), so that the identifiers are
     # those accounts created one by one would get (p.nom, p.nom2…), by batches of LOT.
-    for lot in batched([eleves[i] for i in diff.comptes_eleves], LOT):
-        _creer_comptes(Eleve, lot)
-    for lot in batched([responsables[i] for i in diff.comptes_responsables], LOT):
-        _creer_comptes(Responsable, lot)
+    for lot in batched(diff.comptes_eleves, LOT):
+        _creer_comptes(Eleve, etablissement, lot)
+    for lot in batched(diff.comptes_responsables, LOT):
+        _creer_comptes(Responsable, etablissement, lot)
+
+
+def _identifiants(modele, etablissement) -> dict[str, int]:
+    """SIECLE identifier → primary key of the school's pupils or representatives."""
+    return dict(modele.objects.filter(etablissement=etablissement).values_list("siecle_id", "pk"))
 
 
 def _modifier(modele, modifications: list[tuple]):
@@ -168,7 +176,13 @@ def _modifier(modele, modifications: list[tuple]):
         modele.objects.bulk_update([o for o, _c in modifications], champs, batch_size=LOT)
 
 
-def _creer_comptes(modele, lot):
+def _creer_comptes(modele, etablissement, siecle_ids):
+    # The batch's rows as they are now (after this import's changes), in the diff's order.
+    lus = {
+        o.siecle_id: o
+        for o in modele.objects.filter(etablissement=etablissement, siecle_id__in=siecle_ids)
+    }
+    lot = [lus[i] for i in siecle_ids]
     comptes = creer_comptes([(o.prenom, o.nom, o.email) for o in lot])
     for objet, user in zip(lot, comptes, strict=True):
         objet.user = user
