@@ -1,9 +1,12 @@
 """SIECLE import volume: time and peak memory of importing a school of 500, 2,000 and 8,000 pupils
 (files from orientation/etablissements/siecle/fabrique.py), each in its own process so that its
-peak RSS (VmHWM) is its own. Runs on the bench database (bench/run.py), in a new school each time,
-with DEBUG off as in production (with DEBUG on, Django keeps the text of every query, the bulk
-inserts' too: megabytes that production never holds). The peak is reset once the files are
-written, so that it is the import's, not the building of the fictitious files'.
+peak RSS (VmHWM) is its own. Each runs in a new school of a fresh copy of the bench database
+(bench/run.py), dropped afterwards: every size starts from the same base, which the imports leave
+untouched (the accounts an import creates would otherwise make the next one's choice of
+identifiers slower, and the journey's base larger). DEBUG is off, as in production (with DEBUG
+on, Django keeps the text of every query, the bulk inserts' too: megabytes production never
+holds). The peak is reset once the files are written, so that it is the import's, not the
+building of the fictitious files'.
 
     python -m bench.siecle [--tailles 500,2000,8000]
 """
@@ -95,10 +98,22 @@ def main(argv=None):
     if args.un:
         un_import(args.un)
         return
+    from bench import run
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orientation.settings")  # run.copier_base
     env = {**os.environ, "DATABASE_URL": BASE_URL}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, check=True)
+    copie = BASE_URL + "_siecle"
     for taille in [int(t) for t in args.tailles.split(",")]:
-        subprocess.run([sys.executable, "-m", "bench.siecle", "--un", str(taille)], check=False)
+        run.copier_base(copie)
+        try:
+            subprocess.run(
+                [sys.executable, "-m", "bench.siecle", "--un", str(taille)],
+                env={**os.environ, "BENCH_DATABASE_URL": copie},
+                check=False,
+            )
+        finally:
+            run.supprimer_copie(copie)
 
 
 if __name__ == "__main__":
