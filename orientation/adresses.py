@@ -20,7 +20,7 @@ from django.template.defaulttags import url as url_de_django
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 
-from orientation.memoire import NoeudFige
+from orientation.memoire import NoeudFige, texte_cite
 
 register = template.Library()
 
@@ -39,12 +39,7 @@ def _application_courante(context):
 class AdresseFigee(NoeudFige, URLNode):
     def __init__(self, noeud: URLNode):
         super().__init__(noeud.view_name, noeud.args, noeud.kwargs, noeud.asvar)
-        self.constante = (
-            not self.args
-            and not self.kwargs
-            and isinstance(self.view_name.var, str)  # a quoted name, not a variable
-            and not self.view_name.filters
-        )
+        self.constante = not self.args and not self.kwargs and texte_cite(self.view_name)
 
     def cle(self, context):
         # NoReverseMatch (without `as`) is raised, as by Django, at every render.

@@ -35,6 +35,8 @@ from django.template.loader_tags import (
     do_include,
 )
 
+from orientation.memoire import texte_cite
+
 register = template.Library()
 
 # Compiled root template → its blocks by name; None for a template that extends another.
@@ -90,8 +92,7 @@ class InclusionFigee(IncludeNode):
             extra_context=noeud.extra_context,
             isolated_context=noeud.isolated_context,
         )
-        # A quoted name, resolved when the template is compiled, without filters.
-        self.constante = isinstance(self.template.var, str) and not self.template.filters
+        self.constante = texte_cite(self.template)
 
     def render(self, context):
         gabarit = self.gabarit

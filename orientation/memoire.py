@@ -10,6 +10,12 @@
 """
 
 
+def texte_cite(expression) -> bool:
+    """A tag's argument that is a quoted string — resolved when the template is compiled (a str),
+    not a variable — without filters: what the nodes below may keep per process."""
+    return isinstance(expression.var, str) and not expression.filters
+
+
 class MemoireBornee(dict):
     def __init__(self, taille: int):
         super().__init__()

@@ -15,7 +15,7 @@ from django.templatetags import static as static_de_django
 from django.utils.functional import empty
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
-from orientation.memoire import NoeudFige
+from orientation.memoire import NoeudFige, texte_cite
 
 
 class StatiquesManifeste(CompressedManifestStaticFilesStorage):
@@ -54,11 +54,7 @@ register.filters.update(static_de_django.register.filters)
 class StatiqueFigee(NoeudFige, static_de_django.StaticNode):
     def __init__(self, noeud: static_de_django.StaticNode):
         super().__init__(noeud.varname, noeud.path)
-        self.constante = (
-            isinstance(self.path.var, str)  # a quoted path, not a variable
-            and not self.path.filters
-            and apps.is_installed("django.contrib.staticfiles")
-        )
+        self.constante = texte_cite(self.path) and apps.is_installed("django.contrib.staticfiles")
 
     @property
     def asvar(self):

@@ -33,16 +33,11 @@ from django.templatetags import i18n as i18n_django
 from django.utils import translation
 from django.utils.safestring import SafeString
 
-from orientation.memoire import NoeudFige
+from orientation.memoire import NoeudFige, texte_cite
 
 register = template.Library()
 register.tags.update(i18n_django.register.tags)
 register.filters.update(i18n_django.register.filters)
-
-
-def _constant(expression) -> bool:
-    """A quoted string, resolved when the template is compiled (a str), without filters."""
-    return isinstance(expression.var, str) and not expression.filters
 
 
 class TraductionFigee(NoeudFige, i18n_django.TranslateNode):
@@ -52,7 +47,7 @@ class TraductionFigee(NoeudFige, i18n_django.TranslateNode):
         self.constante = (
             not expression.filters
             and expression.var.lookups is None  # a literal, not a variable
-            and (self.message_context is None or _constant(self.message_context))
+            and (self.message_context is None or texte_cite(self.message_context))
         )
 
     def cle(self, context):
@@ -79,7 +74,7 @@ class TraductionEnBlocFigee(i18n_django.BlockTranslateNode):
             noeud.tag_name,
         )
         self.figee = not self.plural and (
-            self.message_context is None or _constant(self.message_context)
+            self.message_context is None or texte_cite(self.message_context)
         )
         self.message, self.variables = self.render_token_list(self.singular)
         self.traductions = {}
