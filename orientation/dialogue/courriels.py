@@ -64,11 +64,25 @@ _LIENS_DE_L_ELEVE = RequeteFigee(
 def representants(dossier) -> list[Destinataire]:
     """The legal representatives (Lien niveau 1) of the dossier's pupil, or the pupil alone when
     adult (X). One or two people; with one, "both representatives" means that one (X)."""
-    eleve = dossier.eleve
+    return _representants(dossier.eleve, lambda eleve: _LIENS_DE_L_ELEVE.objets(eleve.pk, 1))
+
+
+def representants_des_dossiers(dossiers) -> dict[int, list[Destinataire]]:
+    """representants() of each dossier (by pk), read in one query whatever their number."""
+    liens = {}
+    for lien in (
+        Lien.objects.filter(eleve__in={d.eleve_id for d in dossiers}, niveau=1)
+        .select_related("responsable__user")
+        .order_by("pk")
+    ):
+        liens.setdefault(lien.eleve_id, []).append(lien)
+    return {d.pk: _representants(d.eleve, lambda eleve: liens.get(eleve.pk, [])) for d in dossiers}
+
+
+def _representants(eleve, liens_de) -> list[Destinataire]:
     if est_majeur(eleve):
         return [destinataire_eleve(eleve)]
-    liens = _LIENS_DE_L_ELEVE.objets(eleve.pk, 1)
-    return [destinataire_responsable(lien.responsable) for lien in liens]
+    return [destinataire_responsable(lien.responsable) for lien in liens_de(eleve)]
 
 
 class CourrielDossier(Courriel):

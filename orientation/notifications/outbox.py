@@ -92,6 +92,21 @@ class Courriel:
     def envoyer(cls, **kwargs) -> list[Notification]:
         return envoyer(cls, **kwargs)
 
+    @classmethod
+    def envoyer_lot(cls, envois: Iterable[Envoi]) -> list[list[Notification]]:
+        return envoyer_lot(cls, envois)
+
+
+@dataclass(frozen=True)
+class Envoi:
+    """One event's e-mail to write: about `dossier`, with `contexte`, to `destinataires` (None:
+    the e-mail's own `destinataires()`), once for `cle_unicite` when given."""
+
+    contexte: dict = field(default_factory=dict)
+    destinataires: Iterable[Destinataire] | None = None
+    dossier: object = None
+    cle_unicite: str | None = None
+
 
 def envoyer(
     courriel: type[Courriel],
@@ -107,55 +122,97 @@ def envoyer(
     `cle_unicite` makes the event happen once (the suffix `:<n>` is added per recipient); rows
     already written for it are skipped. Returns the rows written by this call.
     """
-    contexte = contexte or {}
-    if destinataires is None:
-        destinataires = courriel.destinataires(dossier=dossier, **contexte)
-    rows = []
+    envoi = Envoi(contexte or {}, destinataires, dossier, cle_unicite)
+    return envoyer_lot(courriel, [envoi])[0]
+
+
+def envoyer_lot(courriel: type[Courriel], envois: Iterable[Envoi]) -> list[list[Notification]]:
+    """envoyer() for many events of one e-mail (a reminder to a list of families) with a fixed
+    number of queries: the rows written for each envoi, in order."""
     maintenant = timezone.now()
     domaine = domaine_message_id()
-    for index, dest in enumerate(destinataires):
-        sujet, texte, html = courriel.rendre({**contexte, "destinataire": dest, "dossier": dossier})
-        valide = adresse_valide(dest.email)
-        rows.append(
-            Notification(
-                evenement=courriel.code,
-                dossier=dossier,
-                destinataire=dest.user,
-                destinataire_nom=dest.nom[:200],
-                destinataire_email=(dest.email or "")[:254],
-                sujet=sujet,
-                corps_texte=texte,
-                corps_html=html,
-                statut=Notification.Statut.EN_ATTENTE
-                if valide
-                else Notification.Statut.SANS_ADRESSE,
-                # Fixed at creation, so that a message sent again after a crash between the SMTP
-                # server's acceptance and our update carries the same Message-ID (duplicates can
-                # be recognised and dropped by the receiving side).
-                message_id=make_msgid(domain=domaine) if valide else "",
-                prochain_essai=maintenant if valide else None,
-                cle_unicite=f"{cle_unicite}:{index}" if cle_unicite else None,
-            )
+    par_envoi = []
+    for envoi in envois:
+        destinataires = envoi.destinataires
+        if destinataires is None:
+            destinataires = courriel.destinataires(dossier=envoi.dossier, **envoi.contexte)
+        par_envoi.append(
+            [
+                _ligne(courriel, envoi, index, dest, maintenant, domaine)
+                for index, dest in enumerate(destinataires)
+            ]
         )
-    a_envoyer = [row for row in rows if row.statut == Notification.Statut.EN_ATTENTE]
-    preparer_envois(a_envoyer)
+    rows = [row for lignes in par_envoi for row in lignes]
+    preparer_envois([row for row in rows if row.statut == Notification.Statut.EN_ATTENTE])
     # Inside the caller's transaction, no savepoint of its own (two round trips for nothing): an
     # error here rolls the whole business change back, e-mails included.
     with transaction.atomic(savepoint=False):
-        if cle_unicite:
-            ecrites = []
-            for row in rows:
-                try:
-                    with transaction.atomic():
-                        row.save()
-                except IntegrityError:
-                    continue  # already written: the event happens once (R15)
-                ecrites.append(row)
-            rows = ecrites
-            a_envoyer = [row for row in a_envoyer if row.pk is not None]
-        else:
-            # One insert for all the rows (a reminder to a whole school), then one for their
-            # tasks: the task rows commit or roll back with the business change (django-tasks-db).
-            Notification.objects.bulk_create(rows, batch_size=500)
-        planifier_envois(a_envoyer)
-    return rows
+        ecrites = _ecrire(rows)
+        planifier_envois([row for row in ecrites if row.statut == Notification.Statut.EN_ATTENTE])
+    # Rows are compared by identity: unsaved ones have no primary key to compare.
+    ids_ecrites = {id(row) for row in ecrites}
+    return [[row for row in lignes if id(row) in ids_ecrites] for lignes in par_envoi]
+
+
+def _ligne(courriel, envoi: Envoi, index: int, dest: Destinataire, maintenant, domaine):
+    sujet, texte, html = courriel.rendre(
+        {**envoi.contexte, "destinataire": dest, "dossier": envoi.dossier}
+    )
+    valide = adresse_valide(dest.email)
+    return Notification(
+        evenement=courriel.code,
+        dossier=envoi.dossier,
+        destinataire=dest.user,
+        destinataire_nom=dest.nom[:200],
+        destinataire_email=(dest.email or "")[:254],
+        sujet=sujet,
+        corps_texte=texte,
+        corps_html=html,
+        statut=Notification.Statut.EN_ATTENTE if valide else Notification.Statut.SANS_ADRESSE,
+        # Fixed at creation, so that a message sent again after a crash between the SMTP
+        # server's acceptance and our update carries the same Message-ID (duplicates can be
+        # recognised and dropped by the receiving side).
+        message_id=make_msgid(domain=domaine) if valide else "",
+        prochain_essai=maintenant if valide else None,
+        cle_unicite=f"{envoi.cle_unicite}:{index}" if envoi.cle_unicite else None,
+    )
+
+
+def _ecrire(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows, except those whose `cle_unicite` is already written (the event happens
+    once, R15): the rows inserted. One insert for all of them (a reminder to a whole school);
+    the keys already taken read first, in one query. Should another transaction write one of
+    the keys in between, the unique constraint refuses the whole insert, and each row is tried
+    alone instead, as the one that was first."""
+    sans_cle = [row for row in rows if not row.cle_unicite]
+    avec_cle = [row for row in rows if row.cle_unicite]
+    Notification.objects.bulk_create(sans_cle, batch_size=500)
+    if not avec_cle:
+        return sans_cle
+    prises = _cles_prises([row.cle_unicite for row in avec_cle])
+    nouvelles = [row for row in avec_cle if row.cle_unicite not in prises]
+    if not nouvelles:
+        return sans_cle
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create(nouvelles, batch_size=500)
+    except IntegrityError:
+        for row in nouvelles:
+            row.pk = None  # nothing of the refused insert was kept
+        nouvelles = [row for row in nouvelles if _ecrire_seule(row)]
+    return sans_cle + nouvelles
+
+
+def _cles_prises(cles: list[str]) -> set[str]:
+    return set(
+        Notification.objects.filter(cle_unicite__in=cles).values_list("cle_unicite", flat=True)
+    )
+
+
+def _ecrire_seule(row: Notification) -> bool:
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        return False  # already written: the event happens once (R15)
+    return True

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from orientation.campagnes.models import Phase
-from orientation.dialogue.courriels import Rappel
+from orientation.dialogue.courriels import Rappel, representants_des_dossiers
 from orientation.dialogue.models import Etat, Evenement
+from orientation.notifications.outbox import Envoi
 
 
 def echeance(dossier, campagne) -> tuple[str, datetime.datetime]:
@@ -25,27 +26,42 @@ def echeance(dossier, campagne) -> tuple[str, datetime.datetime]:
 
 def relancer(dossiers, campagne, etablissement, acteur, adresse_ip) -> int:
     """Remind these dossiers' families, in one transaction; returns how many were reminded
-    (a family already reminded today is skipped: `cle_unicite`)."""
+    (a family already reminded today is skipped: `cle_unicite`). A fixed number of queries
+    whatever the number of families: their representatives read at once, the e-mails and the
+    audit events written by one insert each."""
     jour = timezone.localdate().isoformat()
-    envoyes = 0
     with transaction.atomic():
+        dossiers = list(dossiers.select_related("eleve__user"))
+        # What the e-mail names (the school), known already: not read again for each family.
+        campagne.etablissement = etablissement
         for dossier in dossiers:
-            phase, fermeture = echeance(dossier, campagne)
-            lignes = Rappel.envoyer(
-                dossier=dossier,
+            dossier.campagne = campagne
+        destinataires = representants_des_dossiers(dossiers)
+        echeances = [echeance(dossier, campagne) for dossier in dossiers]
+        ecrites = Rappel.envoyer_lot(
+            Envoi(
                 contexte={"phase": phase, "date_fermeture": fermeture},
+                destinataires=destinataires[dossier.pk],
+                dossier=dossier,
                 cle_unicite=f"rappel-manuel:{dossier.pk}:{jour}",
             )
-            if lignes:
-                envoyes += 1
-                Evenement.objects.create(
-                    dossier=dossier,
-                    etablissement=etablissement,
-                    acteur=acteur,
-                    action="rappel_envoye",
-                    etat_avant=dossier.etat,
-                    etat_apres=dossier.etat,
-                    adresse_ip=adresse_ip,
-                    details={"phase": phase},
-                )
-    return envoyes
+            for dossier, (phase, fermeture) in zip(dossiers, echeances, strict=True)
+        )
+        relances = [
+            Evenement(
+                dossier=dossier,
+                etablissement=etablissement,
+                acteur=acteur,
+                action="rappel_envoye",
+                etat_avant=dossier.etat,
+                etat_apres=dossier.etat,
+                adresse_ip=adresse_ip,
+                details={"phase": phase},
+            )
+            for dossier, (phase, _fermeture), lignes in zip(
+                dossiers, echeances, ecrites, strict=True
+            )
+            if lignes
+        ]
+        Evenement.objects.bulk_create(relances)
+    return len(relances)

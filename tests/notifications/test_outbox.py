@@ -19,8 +19,9 @@ from orientation.dialogue.courriels import (
     destinataire_responsable,
     est_majeur,
 )
+from orientation.notifications import outbox
 from orientation.notifications.models import Notification
-from orientation.notifications.outbox import REGISTRE, Destinataire, envoyer
+from orientation.notifications.outbox import REGISTRE, Destinataire, Envoi, envoyer
 from orientation.notifications.tasks import envoyer_notification
 from tests.factories import famille
 
@@ -145,6 +146,45 @@ def test_R15_recapitulatif_une_fois_par_session():
     assert Recapitulatif.envoyer(dossier=dossier, cle_unicite=cle) == []
     assert Notification.objects.count() == 2
     assert len(Recapitulatif.envoyer(dossier=dossier, cle_unicite=cle + "-2")) == 2
+
+
+def test_un_lot_ecrit_chaque_evenement_une_fois_meme_ecrit_entre_temps(monkeypatch, taches_en_base):
+    """A batch's keys already taken are read first; should another transaction write one after
+    that read (two heads reminding the same family at the same moment), the unique constraint
+    refuses the batch's insert and each row is tried alone: the others are still written, the
+    one already there is not written twice, and the caller learns which were written."""
+    (a, _ra), (b, _rb), (c, _rc) = famille(), famille(), famille()
+    Rappel.envoyer(dossier=a, cle_unicite="rappel:a")  # written before the batch: read, skipped
+    ecrite_entre_temps = Rappel.envoyer(dossier=b, cle_unicite="rappel:b")
+    lues = []
+
+    def sans_la_derniere(cles):
+        lues.append(cles)
+        return {"rappel:a:0", "rappel:a:1"}  # b's rows committed after this read
+
+    monkeypatch.setattr(outbox, "_cles_prises", sans_la_derniere)
+    ecrites = Rappel.envoyer_lot(
+        [Envoi(dossier=d, cle_unicite=f"rappel:{nom}") for d, nom in ((a, "a"), (b, "b"), (c, "c"))]
+    )
+    assert [len(lignes) for lignes in ecrites] == [0, 0, 2]
+    assert len(lues) == 1
+    assert Notification.objects.filter(dossier=b).count() == len(ecrite_entre_temps) == 2
+    assert Notification.objects.filter(dossier=c).count() == 2
+    # Only the rows written have their delivery task.
+    assert DBTaskResult.objects.filter(id__in=[r.tache_id for r in ecrites[2]]).count() == 2
+
+
+def test_les_representants_d_un_lot_sont_ceux_de_chaque_dossier():
+    deux, _r = famille()
+    un, _r = famille(representants=1)
+    majeur, _r = famille(representants=1)
+    majeur.eleve.date_naissance = datetime.date(2000, 1, 1)
+    majeur.eleve.save()
+    dossiers = [deux, un, majeur]
+    assert courriels.representants_des_dossiers(dossiers) == {
+        d.pk: courriels.representants(d) for d in dossiers
+    }
+    assert [d.email for d in courriels.representants(majeur)] == [majeur.eleve.email]
 
 
 def test_une_transaction_annulee_n_ecrit_aucun_courriel():

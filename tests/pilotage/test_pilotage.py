@@ -1,9 +1,12 @@
 import datetime as dt
 import io
+import uuid
 
 import pypdf
 import pytest
 import tablib
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +14,7 @@ from orientation.accounts.models import Role
 from orientation.campagnes.models import Voie
 from orientation.dialogue.models import Decision, Etat, Evenement
 from orientation.notifications.models import Notification
+from orientation.pilotage import stats
 from tests.factories import (
     CampagneFactory,
     DivisionFactory,
@@ -351,6 +355,67 @@ def test_relance_passe_par_la_boite_d_envoi(client, ecole):
     client.post(url, {"dossiers": [dossier.pk]})  # once a day
     assert Notification.objects.filter(dossier=dossier, evenement="rappel").count() == 2
     assert Evenement.objects.filter(action="rappel_envoye", dossier=dossier).count() == 1
+
+
+def _relancer(campagne, dossiers, chef):
+    from orientation.pilotage import relances
+
+    liste = stats.a_relancer(campagne, [d.eleve.division for d in dossiers])
+    return relances.relancer(
+        liste.filter(pk__in=[d.pk for d in dossiers]),
+        campagne,
+        campagne.etablissement,
+        chef,
+        "127.0.0.1",
+    )
+
+
+@pytest.mark.parametrize("nombre", [1, 7])
+def test_relance_d_une_liste_nombre_de_requetes_fixe(ecole, nombre, taches_en_base):
+    """A reminder to a whole list writes its e-mails, their tasks and the audit events by one
+    insert each, the representatives read at once: as many queries for 7 families as for 3
+    (two representatives, one, an adult pupil, an address missing among them)."""
+    from django_tasks_db.models import DBTaskResult
+
+    campagne, d1, d2 = ecole
+    chef = _chef(campagne)
+
+    def familles(n):
+        faites = [famille(campagne, eleve__division=d1)[0] for _i in range(n)]
+        faites.append(famille(campagne, eleve__division=d2, representants=1)[0])
+        majeur = famille(campagne, eleve__division=d2, representants=0)[0]
+        majeur.eleve.date_naissance = dt.date(2000, 1, 1)
+        majeur.eleve.email = "eleve.majeur@exemple.fr"
+        majeur.eleve.save()
+        sans_adresse, (resp,) = famille(campagne, eleve__division=d1, representants=1)
+        resp.email = resp.user.email = ""
+        resp.save()
+        resp.user.save()
+        return [*faites, majeur, sans_adresse]
+
+    _relancer(campagne, familles(1), chef)  # what a first call of the process reads once
+    Notification.objects.all().delete()
+    dossiers = familles(nombre)
+    with CaptureQueriesContext(connection) as requetes:
+        assert _relancer(campagne, dossiers, chef) == len(dossiers)
+    assert len(requetes) == 10  # savepoint and release included
+    ecrites = Notification.objects.filter(evenement="rappel", dossier__in=dossiers)
+    assert ecrites.count() == 2 * nombre + 3
+    majeur = dossiers[-2]
+    assert [n.destinataire_email for n in ecrites.filter(dossier=majeur)] == [majeur.eleve.email]
+    assert ecrites.filter(statut=Notification.Statut.SANS_ADRESSE).count() == 1
+    # Each e-mail to deliver has its task; each family reminded, its audit event.
+    assert set(DBTaskResult.objects.values_list("id", flat=True)) >= {
+        uuid.UUID(n.tache_id) for n in ecrites.filter(statut="en_attente")
+    }
+    assert Evenement.objects.filter(action="rappel_envoye", dossier__in=dossiers).count() == len(
+        dossiers
+    )
+    # Once a day: the same call again writes nothing, and says so.
+    assert _relancer(campagne, dossiers, chef) == 0
+    assert Notification.objects.filter(evenement="rappel", dossier__in=dossiers).count() == (
+        2 * nombre + 3
+    )
 
 
 def test_chaque_export_de_donnees_personnelles_est_trace(client, ecole):
