@@ -180,39 +180,37 @@ def _ligne(courriel, envoi: Envoi, index: int, dest: Destinataire, maintenant, d
 
 def _ecrire(rows: list[Notification]) -> list[Notification]:
     """Insert the rows, except those whose `cle_unicite` is already written (the event happens
-    once, R15): the rows inserted. One insert for all of them (a reminder to a whole school);
-    the keys already taken read first, in one query. Should another transaction write one of
-    the keys in between, the unique constraint refuses the whole insert, and each row is tried
-    alone instead, as the one that was first."""
-    sans_cle = [row for row in rows if not row.cle_unicite]
-    avec_cle = [row for row in rows if row.cle_unicite]
-    Notification.objects.bulk_create(sans_cle, batch_size=500)
-    if not avec_cle:
-        return sans_cle
-    prises = _cles_prises([row.cle_unicite for row in avec_cle])
-    nouvelles = [row for row in avec_cle if row.cle_unicite not in prises]
-    if not nouvelles:
-        return sans_cle
+    once, R15): the rows inserted. One insert for all of them (a reminder to a whole school).
+    When the unique constraint refuses it (a family already reminded today), the keys taken are
+    read and the others inserted again at once; should another transaction write one of them in
+    between, each row is tried alone."""
+    if not any(row.cle_unicite for row in rows):
+        Notification.objects.bulk_create(rows, batch_size=500)
+        return rows
+    if _inserer(rows):
+        return rows
+    prises = _cles_prises([row.cle_unicite for row in rows if row.cle_unicite])
+    restantes = [row for row in rows if row.cle_unicite not in prises]
+    if _inserer(restantes):
+        return restantes
+    return [row for row in restantes if _inserer([row])]
+
+
+def _inserer(rows: list[Notification]) -> bool:
+    """Insert these rows in a savepoint: False, and nothing written, if a key is taken."""
+    if not rows:
+        return True
     try:
         with transaction.atomic():
-            Notification.objects.bulk_create(nouvelles, batch_size=500)
+            Notification.objects.bulk_create(rows, batch_size=500)
     except IntegrityError:
-        for row in nouvelles:
+        for row in rows:
             row.pk = None  # nothing of the refused insert was kept
-        nouvelles = [row for row in nouvelles if _ecrire_seule(row)]
-    return sans_cle + nouvelles
+        return False
+    return True
 
 
 def _cles_prises(cles: list[str]) -> set[str]:
     return set(
         Notification.objects.filter(cle_unicite__in=cles).values_list("cle_unicite", flat=True)
     )
-
-
-def _ecrire_seule(row: Notification) -> bool:
-    try:
-        with transaction.atomic():
-            row.save(force_insert=True)
-    except IntegrityError:
-        return False  # already written: the event happens once (R15)
-    return True

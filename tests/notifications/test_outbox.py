@@ -149,10 +149,10 @@ def test_R15_recapitulatif_une_fois_par_session():
 
 
 def test_un_lot_ecrit_chaque_evenement_une_fois_meme_ecrit_entre_temps(monkeypatch, taches_en_base):
-    """A batch's keys already taken are read first; should another transaction write one after
-    that read (two heads reminding the same family at the same moment), the unique constraint
-    refuses the batch's insert and each row is tried alone: the others are still written, the
-    one already there is not written twice, and the caller learns which were written."""
+    """A batch whose insert the unique constraint refuses reads the keys taken and inserts the
+    others; should another transaction write one of them after that read (two heads reminding
+    the same family at the same moment), each row is tried alone: the others are still written,
+    the one already there is not written twice, and the caller learns which were written."""
     (a, _ra), (b, _rb), (c, _rc) = famille(), famille(), famille()
     Rappel.envoyer(dossier=a, cle_unicite="rappel:a")  # written before the batch: read, skipped
     ecrite_entre_temps = Rappel.envoyer(dossier=b, cle_unicite="rappel:b")
