@@ -154,7 +154,7 @@ def test_un_lot_ecrit_chaque_evenement_une_fois_meme_ecrit_entre_temps(monkeypat
     the same family at the same moment), each row is tried alone: the others are still written,
     the one already there is not written twice, and the caller learns which were written."""
     (a, _ra), (b, _rb), (c, _rc) = famille(), famille(), famille()
-    Rappel.envoyer(dossier=a, cle_unicite="rappel:a")  # written before the batch: read, skipped
+    Rappel.envoyer(dossier=a, cle_unicite="rappel:a")  # before: the batch's insert is refused
     ecrite_entre_temps = Rappel.envoyer(dossier=b, cle_unicite="rappel:b")
     lues = []
 
