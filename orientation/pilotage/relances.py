@@ -5,6 +5,7 @@ ticked on a page, and by the `relancer_familles` task for a whole list (pilotage
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,11 +25,19 @@ def echeance(dossier, campagne) -> tuple[str, datetime.datetime]:
     return Phase.DEFINITIVE, campagne.reponse_limite
 
 
-def relancer(dossiers, campagne, etablissement, acteur, adresse_ip) -> int:
-    """Remind these dossiers' families, in one transaction; returns how many were reminded
-    (a family already reminded today is skipped: `cle_unicite`). A fixed number of queries
-    whatever the number of families: their representatives read at once, the e-mails and the
-    audit events written by one insert each."""
+@dataclass(frozen=True)
+class Relance:
+    familles: int  # reminded now
+    # Nobody to write to (no legal representative, nor the adult pupil, known to the service):
+    # the school has to reach them another way.
+    sans_destinataire: list = field(default_factory=list)
+
+
+def relancer(dossiers, campagne, etablissement, acteur, adresse_ip) -> Relance:
+    """Remind these dossiers' families, in one transaction (a family already reminded today is
+    skipped: `cle_unicite`). A fixed number of queries whatever the number of families: their
+    representatives read at once, the e-mails and the audit events written by one insert
+    each."""
     jour = timezone.localdate().isoformat()
     with transaction.atomic():
         dossiers = list(dossiers.select_related("eleve__user"))
@@ -64,4 +73,4 @@ def relancer(dossiers, campagne, etablissement, acteur, adresse_ip) -> int:
             if lignes
         ]
         Evenement.objects.bulk_create(relances)
-    return len(relances)
+    return Relance(len(relances), [d for d in dossiers if not destinataires[d.pk]])

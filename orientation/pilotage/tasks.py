@@ -184,7 +184,7 @@ def relancer_familles(
             campagne.etablissement,
             acteur,
             adresse_ip,
-        )
+        ).familles
     return envoyes
 
 

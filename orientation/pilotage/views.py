@@ -132,7 +132,7 @@ def relancer(request, uai):
         messages.error(request, _("Cochez au moins une famille à relancer."))
         return _vers_tableau(etab, **retour)
     # The families ticked on one page (at most FAMILLES_PAR_PAGE): written right away.
-    envoyes = relances.relancer(
+    relance = relances.relancer(
         stats.a_relancer(campagne, divisions).filter(pk__in=ids),
         campagne,
         etab,
@@ -142,8 +142,22 @@ def relancer(request, uai):
     messages.success(
         request,
         _("Rappel envoyé à %(n)d famille(s) ; une famille n'est relancée qu'une fois par jour.")
-        % {"n": envoyes},
+        % {"n": relance.familles},
     )
+    if relance.sans_destinataire:
+        messages.warning(
+            request,
+            _(
+                "Aucun représentant légal à qui écrire pour : %(eleves)s. Rien ne leur a été "
+                "envoyé : contactez ces familles autrement."
+            )
+            % {
+                "eleves": ", ".join(
+                    f"{d.eleve.nom_complet} ({d.eleve.division.code})"
+                    for d in relance.sans_destinataire
+                )
+            },
+        )
     return _vers_tableau(etab, **retour)
 
 

@@ -357,6 +357,25 @@ def test_relance_passe_par_la_boite_d_envoi(client, ecole):
     assert Evenement.objects.filter(action="rappel_envoye", dossier=dossier).count() == 1
 
 
+def test_relance_d_une_famille_sans_representant_le_dit(client, ecole):
+    """A ticked family the service cannot write to (no legal representative known) is named in
+    a warning, so that the school reaches it another way; the others are reminded."""
+    campagne, d1, _d2 = ecole
+    joignable, _r = famille(campagne, eleve__division=d1)
+    sans, _r = famille(campagne, eleve__division=d1, representants=0)
+    client.force_login(_chef(campagne))
+    url = reverse("pilotage:relancer", args=[campagne.etablissement.uai])
+    r = client.post(url, {"dossiers": [joignable.pk, sans.pk]}, follow=True)
+    texte = r.content.decode().replace("&#x27;", "'")
+    assert "Rappel envoyé à 1 famille(s)" in texte
+    assert f"Aucun représentant légal à qui écrire pour : {sans.eleve.nom_complet} (2A)." in texte
+    assert not Notification.objects.filter(dossier=sans).exists()
+    assert not Evenement.objects.filter(dossier=sans, action="rappel_envoye").exists()
+    # Only the family reminded: no warning.
+    r = client.post(url, {"dossiers": [joignable.pk]}, follow=True)
+    assert "Aucun représentant légal" not in r.content.decode()
+
+
 def _relancer(campagne, dossiers, chef):
     from orientation.pilotage import relances
 
@@ -397,7 +416,7 @@ def test_relance_d_une_liste_nombre_de_requetes_fixe(ecole, nombre, taches_en_ba
     Notification.objects.all().delete()
     dossiers = familles(nombre)
     with CaptureQueriesContext(connection) as requetes:
-        assert _relancer(campagne, dossiers, chef) == len(dossiers)
+        assert _relancer(campagne, dossiers, chef).familles == len(dossiers)
     assert len(requetes) == 9  # savepoints included
     ecrites = Notification.objects.filter(evenement="rappel", dossier__in=dossiers)
     assert ecrites.count() == 2 * nombre + 3
@@ -414,7 +433,7 @@ def test_relance_d_une_liste_nombre_de_requetes_fixe(ecole, nombre, taches_en_ba
     # Once a day: the same call again writes nothing, and says so, in as few queries (the
     # insert refused, the keys taken read).
     with CaptureQueriesContext(connection) as encore:
-        assert _relancer(campagne, dossiers, chef) == 0
+        assert _relancer(campagne, dossiers, chef).familles == 0
     assert len(encore) == 9
     assert Notification.objects.filter(evenement="rappel", dossier__in=dossiers).count() == (
         2 * nombre + 3
