@@ -5,7 +5,7 @@ ticked on a page, and by the `relancer_familles` task for a whole list (pilotage
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +30,7 @@ class Relance:
     familles: int  # reminded now
     # Nobody to write to (no legal representative, nor the adult pupil, known to the service):
     # the school has to reach them another way.
-    sans_destinataire: list = field(default_factory=list)
+    sans_destinataire: list
 
 
 def relancer(dossiers, campagne, etablissement, acteur, adresse_ip) -> Relance:
@@ -56,7 +56,7 @@ def relancer(dossiers, campagne, etablissement, acteur, adresse_ip) -> Relance:
             )
             for dossier, (phase, fermeture) in zip(dossiers, echeances, strict=True)
         )
-        relances = [
+        evenements = [
             Evenement(
                 dossier=dossier,
                 etablissement=etablissement,
@@ -72,5 +72,5 @@ def relancer(dossiers, campagne, etablissement, acteur, adresse_ip) -> Relance:
             )
             if lignes
         ]
-        Evenement.objects.bulk_create(relances)
-    return Relance(len(relances), [d for d in dossiers if not destinataires[d.pk]])
+        Evenement.objects.bulk_create(evenements)
+    return Relance(len(evenements), [d for d in dossiers if not destinataires[d.pk]])

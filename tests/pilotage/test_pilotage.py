@@ -15,6 +15,7 @@ from orientation.campagnes.models import Voie
 from orientation.dialogue.models import Decision, Etat, Evenement
 from orientation.notifications.models import Notification
 from orientation.pilotage import stats
+from orientation.pilotage.relances import relancer
 from tests.factories import (
     CampagneFactory,
     DivisionFactory,
@@ -377,10 +378,8 @@ def test_relance_d_une_famille_sans_representant_le_dit(client, ecole):
 
 
 def _relancer(campagne, dossiers, chef):
-    from orientation.pilotage import relances
-
     liste = stats.a_relancer(campagne, [d.eleve.division for d in dossiers])
-    return relances.relancer(
+    return relancer(
         liste.filter(pk__in=[d.pk for d in dossiers]),
         campagne,
         campagne.etablissement,
