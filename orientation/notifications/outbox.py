@@ -41,6 +41,12 @@ def adresse_valide(email: str) -> bool:
     return True
 
 
+def joignable(destinataires) -> bool:
+    """Whether an e-mail to these recipients reaches anybody: one of them has a valid address
+    (the others get a `sans_adresse` row)."""
+    return any(adresse_valide(dest.email) for dest in destinataires)
+
+
 def domaine_message_id() -> str:
     # Message-IDs name our own host, never a representative's address.
     return urlsplit(settings.SITE_URL).hostname or "orientation.invalid"

@@ -13,7 +13,8 @@ from django.utils import timezone
 from orientation.campagnes.models import Phase
 from orientation.dialogue.courriels import Rappel, representants_des_dossiers
 from orientation.dialogue.models import Etat, Evenement
-from orientation.notifications.outbox import Envoi
+from orientation.notifications.models import Notification
+from orientation.notifications.outbox import Envoi, joignable
 
 
 def echeance(dossier, campagne) -> tuple[str, datetime.datetime]:
@@ -27,20 +28,29 @@ def echeance(dossier, campagne) -> tuple[str, datetime.datetime]:
 
 @dataclass(frozen=True)
 class Relance:
-    familles: int  # reminded now
-    # Nobody to write to (no legal representative, nor the adult pupil, known to the service):
-    # the school has to reach them another way.
-    sans_destinataire: list
+    familles: int  # reminded now: an e-mail to at least one of them is on its way
+    # See injoignables(): the school has to reach them another way.
+    injoignables: list
+
+
+def injoignables(dossiers, destinataires=None) -> list:
+    """The dossiers whose family the service cannot write to: no legal representative known
+    (nor the adult pupil), or none with a valid e-mail address. One query for all of them (the
+    dossiers come with `eleve__user`, as `stats.a_relancer` reads them)."""
+    if destinataires is None:
+        destinataires = representants_des_dossiers(dossiers)
+    return [dossier for dossier in dossiers if not joignable(destinataires[dossier.pk])]
 
 
 def relancer(dossiers, campagne, etablissement, acteur, adresse_ip) -> Relance:
     """Remind these dossiers' families, in one transaction (a family already reminded today is
     skipped: `cle_unicite`). A fixed number of queries whatever the number of families: their
     representatives read at once, the e-mails and the audit events written by one insert
-    each."""
+    each. A family whose only rows are `sans_adresse` ones is not counted as reminded, and no
+    audit event says it was."""
     jour = timezone.localdate().isoformat()
     with transaction.atomic():
-        dossiers = list(dossiers.select_related("eleve__user"))
+        dossiers = list(dossiers)
         # What the e-mail names (the school), known already: not read again for each family.
         campagne.etablissement = etablissement
         for dossier in dossiers:
@@ -70,7 +80,7 @@ def relancer(dossiers, campagne, etablissement, acteur, adresse_ip) -> Relance:
             for dossier, (phase, _fermeture), lignes in zip(
                 dossiers, echeances, ecrites, strict=True
             )
-            if lignes
+            if any(row.statut == Notification.Statut.EN_ATTENTE for row in lignes)
         ]
         Evenement.objects.bulk_create(evenements)
-    return Relance(len(evenements), [d for d in dossiers if not destinataires[d.pk]])
+    return Relance(len(evenements), injoignables(dossiers, destinataires))

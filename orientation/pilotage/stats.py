@@ -104,11 +104,12 @@ def tableau(campagne, divisions) -> Tableau:
 
 
 def a_relancer(campagne, divisions):
-    """The dossiers whose family is expected to act, with what the pupil needs (one query)."""
+    """The dossiers whose family is expected to act, with what the pupil needs (one query): their
+    class, and their account (an adult pupil is written to)."""
     return (
         Dossier.objects.filter(
             campagne=campagne, eleve__division__in=divisions, etat__in=A_RELANCER
         )
-        .select_related("eleve__division")
+        .select_related("eleve__division", "eleve__user")
         .order_by("eleve__division__code", "eleve__nom", "eleve__prenom")
     )

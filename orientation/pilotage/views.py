@@ -56,12 +56,15 @@ def etablissement(request, uai):
     if campagne is not None:
         contexte["tableau"] = stats.tableau(campagne, choisies)
         # An out-of-range or garbled page number gives the last or the first page, never an error.
-        relances = Paginator(stats.a_relancer(campagne, choisies), FAMILLES_PAR_PAGE).get_page(
+        liste = Paginator(stats.a_relancer(campagne, choisies), FAMILLES_PAR_PAGE).get_page(
             request.GET.get("page")
         )
-        contexte["relances"] = relances
-        contexte["pages_relances"] = relances.paginator.get_elided_page_range(
-            relances.number, on_each_side=2, on_ends=1
+        liste.object_list = list(liste.object_list)
+        contexte["relances"] = liste
+        # Marked in the list: the families no e-mail reaches (one query for the page).
+        contexte["injoignables"] = {d.pk for d in relances.injoignables(liste.object_list)}
+        contexte["pages_relances"] = liste.paginator.get_elided_page_range(
+            liste.number, on_each_side=2, on_ends=1
         )
         if permissions.lit_toute_l_ecole(request.user, etab.pk):
             contexte["pdf_etablissement"] = _etat_pdf(etab)
@@ -144,17 +147,16 @@ def relancer(request, uai):
         _("Rappel envoyé à %(n)d famille(s) ; une famille n'est relancée qu'une fois par jour.")
         % {"n": relance.familles},
     )
-    if relance.sans_destinataire:
+    if relance.injoignables:
         messages.warning(
             request,
             _(
-                "Aucun représentant légal à qui écrire pour : %(eleves)s. Rien ne leur a été "
+                "Aucune adresse électronique connue pour : %(eleves)s. Rien ne leur a été "
                 "envoyé : contactez ces familles autrement."
             )
             % {
                 "eleves": ", ".join(
-                    f"{d.eleve.nom_complet} ({d.eleve.division.code})"
-                    for d in relance.sans_destinataire
+                    f"{d.eleve.nom_complet} ({d.eleve.division.code})" for d in relance.injoignables
                 )
             },
         )

@@ -41,11 +41,18 @@ def test_parcours_du_chef_d_etablissement(page, request):
     screenshot(page, "pilotage-tableau", request)
     axe_check(page, "pilotage:etablissement")
 
+    # The family expected to respond has no representative known: marked, no e-mail reaches it.
+    expect(page.locator(".fr-badge--warning")).to_have_count(1)
     page.get_by_role("button", name="Envoyer un rappel aux familles cochées").click()
     expect(page.locator(".fr-alert--success, .fr-alert--info").first).to_contain_text(
-        "Rappel envoyé"
+        "Rappel envoyé à 1 famille(s)"
+    )
+    expect(page.locator(".fr-alert--warning")).to_contain_text(
+        "Aucune adresse électronique connue pour"
     )
     assert Notification.objects.filter(dossier=dossier, evenement="rappel").exists()
+    screenshot(page, "pilotage-rappel-envoye", request)
+    axe_check(page, "pilotage:etablissement")
 
     page.get_by_role("link", name="Calendrier et paramètres de la campagne").click()
     page.locator("label", has_text="Fermer maintenant").click()

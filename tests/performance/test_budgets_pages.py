@@ -80,7 +80,7 @@ BUDGETS: dict[str, int] = {
     "notifications:demo_courriels": 2,
     "notifications:dossier": 4,
     "notifications:echecs": 4,
-    "pilotage:etablissement": 11,
+    "pilotage:etablissement": 12,  # + the representatives of the page's families
     "pilotage:export": 9,
     "pilotage:fiche_pdf": 9,
     "pilotage:fiches_etablissement_telecharger": 6,

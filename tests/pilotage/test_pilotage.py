@@ -358,23 +358,44 @@ def test_relance_passe_par_la_boite_d_envoi(client, ecole):
     assert Evenement.objects.filter(action="rappel_envoye", dossier=dossier).count() == 1
 
 
-def test_relance_d_une_famille_sans_representant_le_dit(client, ecole):
-    """A ticked family the service cannot write to (no legal representative known) is named in
-    a warning, so that the school reaches it another way; the others are reminded."""
+def test_relance_d_une_famille_injoignable_le_dit(client, ecole):
+    """A family the service cannot write to (no legal representative known, or none with a valid
+    e-mail address) is marked in the list, is not counted as reminded nor audited as such, and
+    is named in a warning after the reminder, so that the school reaches it another way. A
+    family with one of its two representatives reachable is reminded."""
     campagne, d1, _d2 = ecole
-    joignable, _r = famille(campagne, eleve__division=d1)
-    sans, _r = famille(campagne, eleve__division=d1, representants=0)
+    joignable, (sans_courriel, _r) = famille(campagne, eleve__division=d1, eleve__nom="Abel")
+    sans, _r = famille(campagne, eleve__division=d1, representants=0, eleve__nom="Barre")
+    mauvaise, (resp,) = famille(campagne, eleve__division=d1, representants=1, eleve__nom="Cade")
+    for responsable, adresse in ((sans_courriel, ""), (resp, "pas-une-adresse")):
+        responsable.email, responsable.user.email = adresse, ""
+        responsable.save()
+        responsable.user.save()
     client.force_login(_chef(campagne))
-    url = reverse("pilotage:relancer", args=[campagne.etablissement.uai])
-    r = client.post(url, {"dossiers": [joignable.pk, sans.pk]}, follow=True)
+    uai = campagne.etablissement.uai
+    page = client.get(reverse("pilotage:etablissement", args=[uai]))
+    assert page.context["injoignables"] == {sans.pk, mauvaise.pk}
+    marque = "Aucune adresse électronique connue : à joindre autrement"
+    assert page.content.decode().count(marque) == 2
+    url = reverse("pilotage:relancer", args=[uai])
+    r = client.post(url, {"dossiers": [joignable.pk, sans.pk, mauvaise.pk]}, follow=True)
     texte = r.content.decode().replace("&#x27;", "'")
     assert "Rappel envoyé à 1 famille(s)" in texte
-    assert f"Aucun représentant légal à qui écrire pour : {sans.eleve.nom_complet} (2A)." in texte
+    assert (
+        "Aucune adresse électronique connue pour : "
+        f"{sans.eleve.nom_complet} (2A), {mauvaise.eleve.nom_complet} (2A)." in texte
+    )
     assert not Notification.objects.filter(dossier=sans).exists()
-    assert not Evenement.objects.filter(dossier=sans, action="rappel_envoye").exists()
+    # The row without address is kept, for the staff to see in the outbox.
+    assert list(Notification.objects.filter(dossier=mauvaise).values_list("statut", flat=True)) == [
+        Notification.Statut.SANS_ADRESSE
+    ]
+    assert list(
+        Evenement.objects.filter(action="rappel_envoye").values_list("dossier", flat=True)
+    ) == [joignable.pk]
     # Only the family reminded: no warning.
     r = client.post(url, {"dossiers": [joignable.pk]}, follow=True)
-    assert "Aucun représentant légal" not in r.content.decode()
+    assert "Aucune adresse électronique connue pour" not in r.content.decode()
 
 
 def _relancer(campagne, dossiers, chef):
@@ -415,8 +436,11 @@ def test_relance_d_une_liste_nombre_de_requetes_fixe(ecole, nombre, taches_en_ba
     Notification.objects.all().delete()
     dossiers = familles(nombre)
     with CaptureQueriesContext(connection) as requetes:
-        assert _relancer(campagne, dossiers, chef).familles == len(dossiers)
+        relance = _relancer(campagne, dossiers, chef)
     assert len(requetes) == 9  # savepoints included
+    # All reminded but the family without an address.
+    assert relance.familles == len(dossiers) - 1
+    assert relance.injoignables == [dossiers[-1]]
     ecrites = Notification.objects.filter(evenement="rappel", dossier__in=dossiers)
     assert ecrites.count() == 2 * nombre + 3
     majeur = dossiers[-2]
@@ -426,8 +450,8 @@ def test_relance_d_une_liste_nombre_de_requetes_fixe(ecole, nombre, taches_en_ba
     assert set(DBTaskResult.objects.values_list("id", flat=True)) >= {
         uuid.UUID(n.tache_id) for n in ecrites.filter(statut="en_attente")
     }
-    assert Evenement.objects.filter(action="rappel_envoye", dossier__in=dossiers).count() == len(
-        dossiers
+    assert Evenement.objects.filter(action="rappel_envoye", dossier__in=dossiers).count() == (
+        len(dossiers) - 1
     )
     # Once a day: the same call again writes nothing, and says so, in as few queries (the
     # insert refused, the keys taken read).
