@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.outils import largeur_sans_defilement
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -139,6 +141,5 @@ def screenshot(page, name: str, request) -> None:
 
 
 def no_horizontal_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    viewport = page.evaluate("window.innerWidth")
+    width, viewport = largeur_sans_defilement(page)
     assert width <= viewport, f"défilement horizontal : {width}px de contenu pour {viewport}px"

@@ -65,4 +65,9 @@ def petites_cibles(page) -> list[str]:
 
 
 def largeur_sans_defilement(page) -> tuple[int, int]:
-    return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    """The page's content width and the screen's. The layout viewport's width, not
+    window.innerWidth: on a phone (is_mobile), innerWidth grows to the content's width when it
+    overflows (the page is zoomed out to show it all), so it could never be exceeded."""
+    return page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
