@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from orientation import pdf
-from orientation.etablissements.models import Division, Etablissement, Personnel
+from orientation.etablissements.models import Division, Etablissement, Personnel, homonymes
 
 from . import activation, journal, permissions, personnels
 from .accueil import enfants
@@ -371,6 +371,7 @@ def comptes_familles(request, uai):
             "divisions": divisions,
             "choisie": choisie,
             "groupes": groupes,
+            "homonymes": homonymes(eleve for compte in comptes for eleve in compte.eleves),
             "bilan": [(activation.ETATS[k], etats.get(k, 0)) for k in activation.ETATS],
             "libelles_etats": activation.ETATS,
             "page_title": _("Comptes des familles — %(nom)s") % {"nom": etablissement.nom},

@@ -97,6 +97,18 @@ class Eleve(models.Model):
         return self.date_sortie is not None
 
 
+def homonymes(eleves) -> set[int]:
+    """The pupils (pks) of `eleves` who share their name, first name and class with another one
+    of them (whatever the case): a list of pupils writes their birth date to tell them
+    apart (the `ne_le` filter), so that the council's answer or the head's decision goes to the
+    right one. The class tells apart those of different classes."""
+    par_nom: dict[tuple, set[int]] = {}
+    for eleve in eleves:  # the same pupil may come twice (once per representative)
+        cle = (eleve.nom.casefold(), eleve.prenom.casefold(), eleve.division_id)
+        par_nom.setdefault(cle, set()).add(eleve.pk)
+    return {pk for pks in par_nom.values() if len(pks) > 1 for pk in pks}
+
+
 class Responsable(models.Model):
     """A person linked to pupils in one school's SIECLE export (PERSONNE_ID).
 

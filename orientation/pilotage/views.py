@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from orientation.accounts import permissions
 from orientation.campagnes.models import ConseilDivision
 from orientation.dialogue.models import Dossier, Evenement
+from orientation.etablissements.models import homonymes
 from orientation.pdf import telechargement
 
 from . import exports, forms, pdf, relances, stats, tasks
@@ -63,6 +64,7 @@ def etablissement(request, uai):
         contexte["relances"] = liste
         # Marked in the list: the families no e-mail reaches (one query for the page).
         contexte["injoignables"] = {d.pk for d in relances.injoignables(liste.object_list)}
+        contexte["homonymes"] = homonymes(d.eleve for d in liste.object_list)
         contexte["pages_relances"] = liste.paginator.get_elided_page_range(
             liste.number, on_each_side=2, on_ends=1
         )

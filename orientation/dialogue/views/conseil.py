@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from orientation.accounts import permissions
 from orientation.campagnes import catalogue
 from orientation.campagnes.models import Campagne, Phase, Voie
-from orientation.etablissements.models import Division
+from orientation.etablissements.models import Division, homonymes
 from orientation.requetes import RequeteFigee
 
 from .. import forms_conseil, lectures, regles, workflow
@@ -239,6 +239,7 @@ def _contexte(request, division, campagne, phase, lignes, conseil):
         "publiable": publiable,
         "peut_saisir": permissions.peut_saisir_conseil(request.user, division),
         "lignes": lignes,
+        "homonymes": homonymes(ligne.dossier.eleve for ligne in lignes),
         "nb_completes": completes,
         "nb_sans_saisie": sum(1 for ligne in lignes if ligne.sans_saisie),
         # Translated once for the page, not once per pupil's radios.

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from orientation import pdf
 from orientation.accounts import permissions
 from orientation.campagnes import calendrier
-from orientation.etablissements.models import Etablissement
+from orientation.etablissements.models import Etablissement, homonymes
 
 from .. import chronologie, workflow
 from ..forms_decision import DecisionForm, EntretienForm, RecoursForm, StatuerForm
@@ -98,12 +98,14 @@ def liste(request, uai):
             sections["a_decider"].append(d)
         elif d.etat == Etat.RECOURS:
             sections["recours"].append(d)
+    suivis = [d.eleve for dossiers_de in sections.values() for d in dossiers_de]
     return render(
         request,
         "dialogue/direction/liste.html",
         {
             "etablissement": etablissement,
             "campagne": campagne,
+            "homonymes": homonymes(suivis),
             "delai_passe": delai_passe,
             "sections": [
                 (

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from orientation.accounts import permissions
 from orientation.campagnes.models import Campagne, Phase, Specialite, Voie
-from orientation.etablissements.models import Etablissement, Responsable
+from orientation.etablissements.models import Etablissement, Responsable, homonymes
 
 from .. import chronologie, regles, workflow
 from .. import import_intentions as imp
@@ -254,6 +254,7 @@ def liste(request, uai):
             "page_title": _("Fiches papier — %(nom)s") % {"nom": etablissement.nom},
             "etablissement": etablissement,
             "dossiers": lignes[:MAX_LISTE],
+            "homonymes": homonymes(d.eleve for d in lignes[:MAX_LISTE]),
             "tronque": len(lignes) > MAX_LISTE,
             "q": q,
             "peut_importer": permissions.peut_gerer_etablissement(request.user, etablissement.pk),
