@@ -17,6 +17,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST, require_safe
 
 from orientation.accounts.permissions import est_personnel
+from orientation.etablissements.models import homonymes
 
 from .models import Notification
 from .tasks import reessayer as reessayer_notification
@@ -125,10 +126,12 @@ def echecs(request):
         .order_by("-cree_le", "-pk")
     )
     page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    eleves = [n.dossier.eleve for n in page.object_list]
     return render(
         request,
         "notifications/echecs.html",
-        {"page_title": _("Courriels non remis"), "page": page},
+        {"page_title": _("Courriels non remis"), "page": page, "homonymes": homonymes(eleves)},
     )
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from orientation.accounts.models import Role
 from orientation.etablissements.models import Eleve, homonymes
 from orientation.etablissements.templatetags.eleves import ne_le
+from orientation.notifications.models import Notification
 from tests.factories import (
     CampagneFactory,
     DivisionFactory,
@@ -73,14 +74,29 @@ def classe():
 
 @pytest.mark.parametrize(
     "page",
-    ["pilotage:etablissement", "dialogue:direction_liste", "dialogue:papier_liste", "comptes"],
+    [
+        "pilotage:etablissement",
+        "dialogue:direction_liste",
+        "dialogue:papier_liste",
+        "accounts:comptes_familles",
+        "notifications:echecs",
+    ],
 )
 def test_une_liste_date_les_seuls_homonymes(client, classe, page):
-    campagne, division, _dossiers, chef = classe
+    campagne, division, dossiers, chef = classe
     client.force_login(chef)
     uai = campagne.etablissement.uai
-    if page == "comptes":
-        url = reverse("accounts:comptes_familles", args=[uai])
+    if page == "notifications:echecs":
+        for dossier in dossiers:  # an e-mail each, not delivered
+            Notification.objects.create(
+                dossier=dossier,
+                evenement="rappel",
+                sujet="Rappel",
+                corps_texte="…",
+                corps_html="…",
+                statut=Notification.Statut.SANS_ADRESSE,
+            )
+        url = reverse(page)
     else:
         url = reverse(page, args=[uai])
     texte = client.get(url).content.decode()
