@@ -17,6 +17,7 @@ from orientation.etablissements.models import (
     Personnel,
     Responsable,
 )
+from orientation.notifications.models import Notification
 from orientation.pilotage.models import PdfEtablissement
 
 MOT_DE_PASSE = "motdepasse-de-test-1"
@@ -361,3 +362,14 @@ def pdf_etablissement_pret(campagne, **champs) -> PdfEtablissement:
     )
     pdf.fichier.save("fiches.zip", ContentFile(ZIP_VIDE))  # saves the row too
     return pdf
+
+
+def courriel_non_remis(dossier, statut=Notification.Statut.ECHEC, **champs):
+    """An e-mail about the dossier that was not delivered (the staff's « Courriels non remis »)."""
+    valeurs = {
+        "evenement": "rappel",
+        "sujet": "Rappel",
+        "corps_texte": "…",
+        "corps_html": "<p>…</p>",
+    }
+    return Notification.objects.create(dossier=dossier, statut=statut, **{**valeurs, **champs})

@@ -16,6 +16,7 @@ from tests.factories import (
     DivisionFactory,
     EleveFactory,
     PersonnelFactory,
+    courriel_non_remis,
     famille,
 )
 
@@ -88,14 +89,7 @@ def test_une_liste_date_les_seuls_homonymes(client, classe, page):
     uai = campagne.etablissement.uai
     if page == "notifications:echecs":
         for dossier in dossiers:  # an e-mail each, not delivered
-            Notification.objects.create(
-                dossier=dossier,
-                evenement="rappel",
-                sujet="Rappel",
-                corps_texte="…",
-                corps_html="…",
-                statut=Notification.Statut.SANS_ADRESSE,
-            )
+            courriel_non_remis(dossier, Notification.Statut.SANS_ADRESSE)
         url = reverse(page)
     else:
         url = reverse(page, args=[uai])

@@ -26,7 +26,6 @@ from orientation.accounts.models import Role
 from orientation.campagnes.models import Campagne, Phase, Specialite, Voie
 from orientation.dialogue.models import Avis, Dossier, Evenement, Proposition, Voeu
 from orientation.etablissements.models import ImportSiecle
-from orientation.notifications.models import Notification
 from tests.factories import (
     CampagneFactory,
     ConseilDivisionFactory,
@@ -34,6 +33,7 @@ from tests.factories import (
     LienFactory,
     PersonnelFactory,
     apres_le_conseil,
+    courriel_non_remis,
     famille,
 )
 from tests.securite.matrice import kwargs_de, motifs
@@ -307,15 +307,11 @@ def peupler(monde, n, nouvelle_famille):
             (monde.dossier, representant.user),
             (monde.dossier_autre_famille, None),
         ):
-            Notification.objects.create(
-                dossier=dossier,
+            courriel_non_remis(
+                dossier,
                 evenement="budget",
                 destinataire=destinataire,
                 destinataire_email="parent@exemple.fr",
-                sujet="Test",
-                corps_texte="…",
-                corps_html="<p>…</p>",
-                statut=Notification.Statut.ECHEC,
             )
         ImportSiecle.objects.create(etablissement=ecole, auteur=secretariat, annee=campagne.annee)
 

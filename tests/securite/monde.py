@@ -4,7 +4,6 @@ second school with its own family, and every kind of staff."""
 from dataclasses import dataclass, field
 
 from orientation.accounts.models import Role
-from orientation.notifications.models import Notification
 from tests.factories import (
     CampagneFactory,
     ConseilDivisionFactory,
@@ -12,6 +11,7 @@ from tests.factories import (
     EtablissementFactory,
     PersonnelFactory,
     UserFactory,
+    courriel_non_remis,
     famille,
     pdf_etablissement_pret,
 )
@@ -54,15 +54,8 @@ def construire_monde(**etat) -> Monde:
     chef = PersonnelFactory(etablissement=ecole, role=Role.CHEF_ETABLISSEMENT)
     chef_autre = PersonnelFactory(etablissement=autre_ecole, role=Role.CHEF_ETABLISSEMENT)
     secretariat = PersonnelFactory(etablissement=ecole, role=Role.SECRETARIAT)
-    notification = Notification.objects.create(
-        dossier=dossier,
-        evenement="securite",
-        destinataire=rep1.user,
-        destinataire_email=rep1.email,
-        sujet="Test",
-        corps_texte="…",
-        corps_html="<p>…</p>",
-        statut=Notification.Statut.ECHEC,
+    notification = courriel_non_remis(
+        dossier, evenement="securite", destinataire=rep1.user, destinataire_email=rep1.email
     )
     pdf_etablissement = pdf_etablissement_pret(
         campagne, demande_par=chef.user, fiches=2, pages=2, taille=9
