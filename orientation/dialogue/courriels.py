@@ -69,14 +69,21 @@ def representants(dossier) -> list[Destinataire]:
 
 def representants_des_dossiers(dossiers) -> dict[int, list[Destinataire]]:
     """representants() of each dossier (by pk), read in one query whatever their number."""
-    liens = {}
+    liens = liens_des_dossiers(dossiers)
+    return {d.pk: _representants(d.eleve, lambda _eleve, d=d: liens[d.pk]) for d in dossiers}
+
+
+def liens_des_dossiers(dossiers) -> dict[int, list[Lien]]:
+    """The links to the legal representatives (Lien niveau 1, with the person and their account)
+    of each dossier's pupil, by dossier pk: one query whatever their number."""
+    par_eleve: dict[int, list[Lien]] = {}
     for lien in (
         Lien.objects.filter(eleve__in={d.eleve_id for d in dossiers}, niveau=1)
         .select_related("responsable__user")
         .order_by("pk")
     ):
-        liens.setdefault(lien.eleve_id, []).append(lien)
-    return {d.pk: _representants(d.eleve, lambda eleve: liens.get(eleve.pk, [])) for d in dossiers}
+        par_eleve.setdefault(lien.eleve_id, []).append(lien)
+    return {d.pk: par_eleve.get(d.eleve_id, []) for d in dossiers}
 
 
 def _representants(eleve, liens_de) -> list[Destinataire]:

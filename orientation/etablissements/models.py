@@ -147,6 +147,16 @@ class Responsable(models.Model):
     def __str__(self):
         return " ".join(p for p in (self.civilite, self.prenom, self.nom) if p)
 
+    def telephones(self) -> list[tuple[str, str]]:
+        """The numbers SIECLE gave, labelled, mobile first: whom the school calls when no
+        e-mail reaches the family (pilotage's list of families without an address)."""
+        numeros = (
+            (_("portable"), self.tel_portable),
+            (_("domicile"), self.tel_personnel),
+            (_("travail"), self.tel_professionnel),
+        )
+        return [(str(libelle), numero) for libelle, numero in numeros if numero]
+
 
 class Lien(LibellesDesChoix, models.Model):
     """A pupil–person link (RESPONSABLE_ELEVE)."""

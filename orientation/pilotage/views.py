@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from orientation.accounts import permissions
 from orientation.campagnes.models import ConseilDivision
+from orientation.dialogue.courriels import liens_des_dossiers
 from orientation.dialogue.models import Dossier, Evenement
 from orientation.etablissements.models import homonymes
 from orientation.pdf import telechargement
@@ -56,14 +57,26 @@ def etablissement(request, uai):
     }
     if campagne is not None:
         contexte["tableau"] = stats.tableau(campagne, choisies)
+        familles = stats.a_relancer(campagne, choisies)
+        # Only the families no e-mail reaches, to call or write to: the whole list read with
+        # their representatives (two queries), then paginated.
+        sans_adresse = request.GET.get("sans_adresse") == "1"
+        if sans_adresse:
+            familles = relances.injoignables(list(familles))
         # An out-of-range or garbled page number gives the last or the first page, never an error.
-        liste = Paginator(stats.a_relancer(campagne, choisies), FAMILLES_PAR_PAGE).get_page(
-            request.GET.get("page")
-        )
+        liste = Paginator(familles, FAMILLES_PAR_PAGE).get_page(request.GET.get("page"))
         liste.object_list = list(liste.object_list)
         contexte["relances"] = liste
+        contexte["sans_adresse"] = sans_adresse
+        if sans_adresse:  # whom to call: each family's legal representatives and their phones
+            liens = liens_des_dossiers(liste.object_list)
+            contexte["a_appeler"] = [(d, liens[d.pk]) for d in liste.object_list]
         # Marked in the list: the families no e-mail reaches (one query for the page).
-        contexte["injoignables"] = {d.pk for d in relances.injoignables(liste.object_list)}
+        contexte["injoignables"] = (
+            {d.pk for d in liste.object_list}
+            if sans_adresse
+            else {d.pk for d in relances.injoignables(liste.object_list)}
+        )
         contexte["homonymes"] = homonymes(d.eleve for d in liste.object_list)
         contexte["pages_relances"] = liste.paginator.get_elided_page_range(
             liste.number, on_each_side=2, on_ends=1
@@ -127,7 +140,9 @@ def relancer(request, uai):
             request,
             _(
                 "Rappel en cours d'envoi aux %(n)d famille(s) de la liste : les courriels partent "
-                "dans les minutes qui viennent ; une famille n'est relancée qu'une fois par jour."
+                "dans les minutes qui viennent ; une famille n'est relancée qu'une fois par jour. "
+                "Celles qui n'ont pas d'adresse électronique connue ne reçoivent rien : « Afficher "
+                "seulement les familles sans adresse électronique connue » les donne."
             )
             % {"n": nombre},
         )

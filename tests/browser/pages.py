@@ -581,14 +581,21 @@ PAGES: list[Page] = [
     Page(
         "pilotage:etablissement", CHEF, kwargs=_uai, preparer=lambda m: m.dossier("voeux_valides")
     ),
-    Page(
-        "pilotage:etablissement",
-        CHEF,
-        kwargs=_uai,
-        variante="familles_page_2",
-        query="?page=2",
-        preparer=lambda m: m.familles_a_relancer(),
-    ),
+    # More families than a page holds (none with an address): page 2, and those to call.
+    *[
+        Page(
+            "pilotage:etablissement",
+            CHEF,
+            kwargs=_uai,
+            variante=variante,
+            query=query,
+            preparer=lambda m: m.familles_a_relancer(),
+        )
+        for variante, query in [
+            ("familles_page_2", "?page=2"),
+            ("familles_sans_adresse", "?sans_adresse=1"),
+        ]
+    ],
     *[
         Page(
             "pilotage:etablissement",

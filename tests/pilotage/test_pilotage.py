@@ -398,6 +398,50 @@ def test_relance_d_une_famille_injoignable_le_dit(client, ecole):
     assert "Aucune adresse électronique connue pour" not in r.content.decode()
 
 
+def test_liste_des_seules_familles_sans_adresse(client, ecole):
+    """« Afficher seulement les familles sans adresse électronique connue »: the families to call
+    or write to, without a reminder button (no e-mail would reach them), with their legal
+    representatives' phone numbers and their fiche in PDF; as many queries whatever their
+    number (the list and its representatives, read once)."""
+    campagne, d1, d2 = ecole
+    famille(campagne, eleve__division=d1)
+    sans, _r = famille(campagne, eleve__division=d1, representants=0, eleve__nom="Barre")
+    mauvaise, (resp,) = famille(campagne, eleve__division=d2, representants=1, eleve__nom="Cade")
+    resp.email, resp.user.email = "pas-une-adresse", ""
+    resp.tel_portable, resp.tel_professionnel = "06 12 34 56 78", "01 23 45 67 89"
+    resp.save()
+    resp.user.save()
+    client.force_login(_chef(campagne))
+    url = reverse("pilotage:etablissement", args=[campagne.etablissement.uai])
+    assert "?sans_adresse=1#familles-a-relancer" in client.get(url).content.decode()
+
+    def lire():
+        with CaptureQueriesContext(connection) as requetes:
+            r = client.get(url, {"sans_adresse": "1"})
+        return r, len(requetes)
+
+    r, nombre = lire()
+    assert list(r.context["relances"]) == [sans, mauvaise]
+    texte = r.content.decode()
+    assert "Familles à relancer sans adresse électronique connue (2)" in texte
+    assert "Envoyer un rappel" not in texte
+    assert reverse("pilotage:fiche_pdf", args=[sans.pk]) in texte
+    assert "Afficher toutes les familles à relancer" in texte
+    assert f"{resp} (mère) — portable 06 12 34 56 78, travail 01 23 45 67 89" in texte
+    assert "Aucun représentant légal connu" in texte  # Barre's family
+    for _i in range(5):
+        _dossier, (sans_courriel,) = famille(campagne, eleve__division=d2, representants=1)
+        sans_courriel.email = sans_courriel.user.email = ""
+        sans_courriel.save()
+        sans_courriel.user.save()
+    r, encore = lire()
+    assert r.context["relances"].paginator.count == 7
+    assert encore == nombre
+    # Filtered on a class: only its families.
+    r = client.get(url, {"sans_adresse": "1", "division": d1.pk})
+    assert list(r.context["relances"]) == [sans]
+
+
 def _relancer(campagne, dossiers, chef):
     liste = stats.a_relancer(campagne, [d.eleve.division for d in dossiers])
     return relancer(
