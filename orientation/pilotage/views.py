@@ -65,21 +65,19 @@ def etablissement(request, uai):
             familles = relances.injoignables(list(familles))
         # An out-of-range or garbled page number gives the last or the first page, never an error.
         liste = Paginator(familles, FAMILLES_PAR_PAGE).get_page(request.GET.get("page"))
-        liste.object_list = list(liste.object_list)
-        contexte["relances"] = liste
-        contexte["sans_adresse"] = sans_adresse
+        page = liste.object_list = list(liste.object_list)
         if sans_adresse:  # whom to call: each family's legal representatives and their phones
-            liens = liens_des_dossiers(liste.object_list)
-            contexte["a_appeler"] = [(d, liens[d.pk]) for d in liste.object_list]
-        # Marked in the list: the families no e-mail reaches (one query for the page).
-        contexte["injoignables"] = (
-            {d.pk for d in liste.object_list}
-            if sans_adresse
-            else {d.pk for d in relances.injoignables(liste.object_list)}
-        )
-        contexte["homonymes"] = homonymes(d.eleve for d in liste.object_list)
-        contexte["pages_relances"] = liste.paginator.get_elided_page_range(
-            liste.number, on_each_side=2, on_ends=1
+            liens = liens_des_dossiers(page)
+            contexte["a_appeler"] = [(d, liens[d.pk]) for d in page]
+        else:  # marked in the list: the families no e-mail reaches (one query for the page)
+            contexte["injoignables"] = {d.pk for d in relances.injoignables(page)}
+        contexte.update(
+            relances=liste,
+            sans_adresse=sans_adresse,
+            homonymes=homonymes(d.eleve for d in page),
+            pages_relances=liste.paginator.get_elided_page_range(
+                liste.number, on_each_side=2, on_ends=1
+            ),
         )
         if permissions.lit_toute_l_ecole(request.user, etab.pk):
             contexte["pdf_etablissement"] = _etat_pdf(etab)
