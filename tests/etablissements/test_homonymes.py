@@ -57,12 +57,12 @@ def classe():
         famille(
             campagne,
             propositions_publiees=True,
-            eleve__division=classe,
+            eleve__division=de_la_classe,
             eleve__nom=nom,
             eleve__prenom=prenom,
             eleve__date_naissance=naissance,
         )[0]
-        for classe, nom, prenom, naissance in [
+        for de_la_classe, nom, prenom, naissance in [
             (division, "Durand", "Françoise", dt.date(2010, 3, 12)),
             (division, "Durand", "Françoise", dt.date(2010, 7, 1)),
             (division, "Martin", "Léa", dt.date(2010, 1, 5)),
@@ -115,3 +115,15 @@ def test_la_page_d_un_eleve_donne_sa_date_de_naissance(client, classe, page):
     client.force_login(chef)
     texte = client.get(reverse(page, args=[dossiers[2].pk])).content.decode()
     assert AUTRE in texte
+
+
+def test_la_fiche_dialogue_pdf_donne_la_date_de_naissance(classe):
+    """The fiche the school prints (pilotage/pdf.py) names the pupil with the same words."""
+    from django.template.loader import render_to_string
+
+    from orientation.pilotage.pdf import dossiers_pour_pdf, fiche
+
+    _campagne, _division, dossiers, _chef = classe
+    (lue,) = dossiers_pour_pdf(type(dossiers[2]).objects.filter(pk=dossiers[2].pk))
+    html = render_to_string("pilotage/fiches_pdf.html", {"fiches": [fiche(lue)]})
+    assert f"— {AUTRE}" in html

@@ -8,10 +8,18 @@ register = template.Library()
 
 
 @register.filter
+def naissance(eleve) -> str:
+    """« né(e) le 12/03/2010 », empty when the birth date is unknown."""
+    if eleve.date_naissance is None:
+        return ""
+    return _("né(e) le %(date)s") % {"date": date_format(eleve.date_naissance, "d/m/Y")}
+
+
+@register.filter
 def ne_le(eleve, homonymes=None) -> str:
     """« (né(e) le 12/03/2010) » after a pupil's name: always on a page about one pupil, and in
-    a list only for those in `homonymes` (models.homonymes() of the list). Empty when the birth
-    date is unknown."""
-    if eleve.date_naissance is None or (homonymes is not None and eleve.pk not in homonymes):
+    a list only for those in `homonymes` (models.homonymes() of the list)."""
+    texte = naissance(eleve)
+    if not texte or (homonymes is not None and eleve.pk not in homonymes):
         return ""
-    return " (%s)" % (_("né(e) le %(date)s") % {"date": date_format(eleve.date_naissance, "d/m/Y")})
+    return f" ({texte})"
