@@ -125,7 +125,12 @@ def main() -> int:
     if not attendre_le_service(port, procs[-1]):
         print(f"Le serveur web n'a pas démarré ; voir {DEMO_DIR / 'services.log'}", file=sys.stderr)
         arreter(code=1)
-    print(f"\nLe service tourne sur http://localhost:{port}/ (Ctrl-C pour arrêter).")
+    minutes = int(env.get("SESSION_IDLE_TIMEOUT", "1800")) / 60
+    print(
+        f"\nFin de session après {minutes:g} min sans activité, annoncée deux minutes avant "
+        "(« Rester connecté ») ; pour la voir sans attendre : SESSION_IDLE_TIMEOUT=180 make demo."
+    )
+    print(f"Le service tourne sur http://localhost:{port}/ (Ctrl-C pour arrêter).")
     print(f"Journal des services : {DEMO_DIR / 'services.log'}\n", flush=True)
 
     signal.signal(signal.SIGINT, arreter)

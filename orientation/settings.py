@@ -196,6 +196,8 @@ ACTIVATION_CODE_VALIDITY_DAYS = int(os.environ.get("ACTIVATION_CODE_VALIDITY_DAY
 SESSION_ENGINE = "orientation.accounts.sessions"
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT", str(12 * 3600)))
+# The page warns this many seconds before the session ends, with « Rester connecté » (RGAA 13.1).
+SESSION_PREAVIS = int(os.environ.get("SESSION_PREAVIS", "120"))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

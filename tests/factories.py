@@ -275,6 +275,25 @@ def famille(campagne=None, *, representants=2, **dossier_kwargs):
     return dossier, responsables
 
 
+def classe_du_conseil(campagne=None, *, eleves=1, **dossier_kwargs):
+    """A division of the campaign's school, its professeur principal and `eleves` pupils, each
+    with one representative and, unless told otherwise, validated intentions (`dossier_kwargs`
+    go to famille()): what a class council's grid needs. Returns (division, pp's user, dossiers).
+    """
+    campagne = campagne or CampagneFactory()
+    division = DivisionFactory(etablissement=campagne.etablissement)
+    pp = PersonnelFactory(
+        etablissement=campagne.etablissement, role=Role.PROFESSEUR_PRINCIPAL, divisions=[division]
+    ).user
+    if not {"voeux_valides", "intentions_validees"} & dossier_kwargs.keys():
+        dossier_kwargs["intentions_validees"] = True
+    dossiers = [
+        famille(campagne, representants=1, eleve__division=division, **dossier_kwargs)[0]
+        for _ in range(eleves)
+    ]
+    return division, pp, dossiers
+
+
 # After the council, through the real transitions of workflow.py (docs/decision.md). Each path
 # starts from `propositions_publiees`; a step is reached by playing every step before it.
 PAR_ACCORD = ("reponse_famille", "decide")

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.connexion, name="login"),
     path("deconnexion/", views.deconnexion, name="logout"),
+    path("session/prolonger/", views.prolonger, name="prolonger"),
     path("activer/", views.activer, name="activer"),
     path("activer/<uidb64>/<token>/", views.activer_lien, name="activer_lien"),
     path("mot-de-passe-oublie/", views.reinitialiser, name="reinitialiser"),

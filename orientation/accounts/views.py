@@ -1,12 +1,15 @@
 """Accounts pages. Thin views (ARCHITECTURE.md rule 2): scoped lookup, one service call, a French
 message, a redirect. Services: activation.py, personnels.py, services.py."""
 
+import time
+
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from orientation import pdf
 from orientation.etablissements.models import Division, Etablissement, Personnel, homonymes
 
-from . import activation, journal, permissions, personnels
+from . import activation, journal, permissions, personnels, reprise
 from .accueil import enfants
 from .forms import (
     ActivationCodeForm,
@@ -29,6 +32,7 @@ from .forms import (
     ReinitialisationForm,
 )
 from .jetons import jeton_activation, jeton_reinitialisation, utilisateur_du_lien
+from .middleware import DERNIERE_ACTIVITE, EXPIREE, restant
 from .models import Role
 from .services import changer_adresse
 
@@ -49,8 +53,10 @@ class Connexion(LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Set by SessionLimitsMiddleware when it ended an idle or too old session.
-        context["session_expiree"] = self.request.session.pop("_expiree", False)
+        # Set by SessionLimitsMiddleware when it ended an idle or too old session, until the
+        # next login (a page may be shown twice: fetched by the grid's script, then opened).
+        context["session_expiree"] = self.request.session.get(EXPIREE, False)
+        context["saisie_gardee"] = reprise.CLE in self.request.session
         context["page_title"] = _("Se connecter")
         return context
 
@@ -68,6 +74,21 @@ def deconnexion(request):
         return redirect(ailleurs)
     messages.success(request, _("Vous êtes déconnecté."))
     return redirect("accounts:login")
+
+
+@require_POST
+def prolonger(request):
+    """« Rester connecté » (RGAA 13.1, WCAG 2.2.1): the page warns before the idle timeout and
+    this restarts it, up to the absolute lifetime. Answers the seconds left, or 401 once the
+    session has ended (SessionLimitsMiddleware has then signed the account out)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"restant": 0}, status=401)
+    maintenant = int(time.time())
+    request.session[DERNIERE_ACTIVITE] = maintenant
+    return JsonResponse({"restant": int(restant(request.session, maintenant))})
+
+
+prolonger.repond_sans_session = True  # its 401, not the login page (SessionLimitsMiddleware)
 
 
 # --- Activation and password reset ----------

@@ -639,6 +639,10 @@ PAGES: list[Page] = [
 # URL names that are not pages a person reads, or are scanned elsewhere, with the reason.
 EXCLUSIONS: dict[str, str] = {
     "accounts:logout": "POST seul : redirige vers la page de connexion (couverte)",
+    "accounts:prolonger": (
+        "POST seul, répond en JSON ; la fenêtre de fin de session qui l'appelle est balayée "
+        "(tests/browser/test_fin_de_session.py)"
+    ),
     "accounts:personnel_retirer": "POST seul : redirige vers la liste des personnels (couverte)",
     "accounts:envoyer_activations": "POST seul : redirige vers les comptes des familles (couverte)",
     "etablissements:import_confirmer": "POST seul : redirige vers la page d'import (couverte)",

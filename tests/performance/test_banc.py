@@ -8,23 +8,15 @@ import pytest
 from django.urls import reverse
 
 from bench.charge import FETCH, GRILLE, _Formulaires
-from orientation.accounts.models import Role
 from orientation.campagnes.models import Phase
 from orientation.dialogue.models import Avis, Voeu
-from tests.factories import CampagneFactory, DivisionFactory, PersonnelFactory, famille
+from tests.factories import classe_du_conseil, famille
 
 pytestmark = pytest.mark.django_db
 
 
 def test_le_professeur_du_banc_trouve_sa_grille_et_enregistre_un_eleve(client):
-    campagne = CampagneFactory()
-    division = DivisionFactory(etablissement=campagne.etablissement, code="2DE1")
-    pp = PersonnelFactory(
-        etablissement=division.etablissement, role=Role.PROFESSEUR_PRINCIPAL, divisions=[division]
-    ).user
-    dossier, _ = famille(
-        campagne, representants=1, eleve__division=division, intentions_validees=True
-    )
+    division, pp, (dossier,) = classe_du_conseil()
     voeux = list(Voeu.objects.filter(dossier=dossier, phase=Phase.PROVISOIRE))
     assert voeux
     client.force_login(pp)
@@ -56,13 +48,7 @@ def test_le_professeur_du_banc_trouve_sa_grille_et_enregistre_un_eleve(client):
 def test_le_generateur_s_arrete_aux_eleves_qu_il_enregistre(client):
     """The bench's professeur reads only the pupils' forms it saves (three per visit): the same
     forms, in the same order, as a reading of the whole grid."""
-    campagne = CampagneFactory()
-    division = DivisionFactory(etablissement=campagne.etablissement, code="2DE1")
-    pp = PersonnelFactory(
-        etablissement=division.etablissement, role=Role.PROFESSEUR_PRINCIPAL, divisions=[division]
-    ).user
-    for _ in range(4):
-        famille(campagne, representants=1, eleve__division=division, intentions_validees=True)
+    division, pp, _dossiers = classe_du_conseil(eleves=4)
     client.force_login(pp)
     page = client.get(reverse("dialogue:conseil", args=[division.pk, "provisoire"])).content
     tous = _Formulaires.lire(page, "/eleve/")

@@ -79,6 +79,8 @@ MATRICE: dict[str, Regle] = {
     # Accounts
     "accounts:login": PUBLIC_FORM,
     "accounts:logout": Regle(("post",), TOUS, public=True, vers_connexion=True),
+    # « Rester connecté »: JSON for the page's script; 401 once there is no session (anonymous).
+    "accounts:prolonger": Regle(("post",), TOUS, public=True, aussi=frozenset({401})),
     "accounts:activer": PUBLIC_FORM,
     "accounts:activer_lien": PUBLIC_FORM,
     "accounts:reinitialiser": PUBLIC_FORM,

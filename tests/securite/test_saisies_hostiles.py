@@ -19,7 +19,13 @@ from orientation.accounts.models import Role, User
 from orientation.campagnes.models import Specialite, Voie
 from orientation.dialogue import workflow
 from orientation.dialogue.models import Evenement
-from tests.factories import CampagneFactory, DivisionFactory, PersonnelFactory, famille
+from tests.factories import (
+    CampagneFactory,
+    DivisionFactory,
+    PersonnelFactory,
+    classe_du_conseil,
+    famille,
+)
 
 HOSTILE = st.one_of(
     st.text(max_size=300),
@@ -289,14 +295,8 @@ def test_formulaire_des_voeux_de_la_famille(segment):
 def test_grille_du_conseil(phase, par_fetch):
     definitive = phase == "definitive"
     campagne = CampagneFactory(definitive_ouverte=definitive)
-    division = DivisionFactory(etablissement=campagne.etablissement)
-    pp = PersonnelFactory(
-        etablissement=campagne.etablissement,
-        role=Role.PROFESSEUR_PRINCIPAL,
-        divisions=[division],
-    ).user
     etat = {"voeux_valides": True} if definitive else {"intentions_validees": True}
-    dossier, _ = famille(campagne, representants=1, eleve__division=division, **etat)
+    division, pp, (dossier,) = classe_du_conseil(campagne, **etat)
     voeux = [v.pk for v in dossier.voeux.filter(phase=phase)]
     specialites = list(Specialite.objects.values_list("pk", flat=True)[:3])
     voies = list(Voie.objects.values_list("pk", flat=True)[:4])
@@ -446,16 +446,7 @@ def test_grille_du_conseil_pas_de_caractere_nul_en_base():
     NUL in a text column (a 500), and nobody types one: it is dropped."""
     from orientation.dialogue.models import Avis
 
-    campagne = CampagneFactory()
-    division = DivisionFactory(etablissement=campagne.etablissement)
-    pp = PersonnelFactory(
-        etablissement=campagne.etablissement,
-        role=Role.PROFESSEUR_PRINCIPAL,
-        divisions=[division],
-    ).user
-    dossier, _ = famille(
-        campagne, representants=1, eleve__division=division, intentions_validees=True
-    )
+    division, pp, (dossier,) = classe_du_conseil()
     voeu = dossier.voeux.get()
     client = Client()
     client.force_login(pp)

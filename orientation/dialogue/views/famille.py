@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from orientation.accounts import permissions
+from orientation.accounts.reprise import reprendre
 from orientation.campagnes import calendrier
 from orientation.campagnes.models import Phase
 from orientation.requetes import RequeteFigee
@@ -208,6 +209,13 @@ def voeux(request, pk, segment):
         return redirect("dialogue:famille_dossier", pk=dossier.pk)
     campagne = dossier.campagne
     if request.method == "GET":
+        reprise = reprendre(request)
+        if reprise is not None and reprise.action == request.path:
+            # The list sent once the session had ended, with its rows: shown, not validated.
+            reprise.remise_par_la_vue = True
+            lignes, _valider = liste_postee(reprise.donnees)
+            form = VoeuxForm(lignes, campagne=campagne, phase=phase)
+            return _page_voeux(request, dossier, phase, form.sans_erreurs(), modifie=True)
         form = VoeuxForm(_lignes_initiales(dossier, phase), campagne=campagne, phase=phase)
         return _page_voeux(request, dossier, phase, form.sans_erreurs())
 

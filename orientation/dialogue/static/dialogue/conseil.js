@@ -41,6 +41,12 @@
         headers: { "X-Requested-With": "fetch" },
         credentials: "same-origin",
       }).then(function (reponse) {
+        // Sent to the login page: the session had ended, nothing was saved and what was typed
+        // is kept for the login (accounts/reprise.py), which brings back to the grid with it.
+        if (reponse.redirected) {
+          window.location.assign(reponse.url);
+          return null;
+        }
         // 503 in text: the service is read-only for now (LectureSeuleMiddleware). Nothing was
         // saved; the pupil's block keeps what was typed, and says why, to be sent again later.
         var type = reponse.headers.get("Content-Type") || "";
@@ -57,6 +63,7 @@
         return reponse.text();
       }).then(function (html) {
         if (html === null) { return; }
+        document.dispatchEvent(new Event("orientation:activite"));
         var section = form.closest("section.conseil-eleve");
         var modele = document.createElement("template");
         modele.innerHTML = html.trim();
