@@ -129,6 +129,8 @@ ECRITURES_PERMISES = frozenset(
     {
         "accounts:login",
         "accounts:logout",
+        # « Rester connecté » only restarts the session's idle timeout, as any page read does.
+        "accounts:prolonger",
         # ÉduConnect posts its signed assertion here (the SAML POST binding): this is the login
         # itself, and the only way back from ÉduConnect. FranceConnect comes back by a GET.
         "identite:educonnect_acs",

@@ -204,6 +204,13 @@ def test_connexion_et_deconnexion_passent_le_reste_non(client, lecture_seule):
     assert "_auth_user_id" not in client.session
 
 
+def test_rester_connecte_passe(client, fam, lecture_seule):
+    """The end-of-session dialog's « Rester connecté » writes only the session, as reading a
+    page does: refused, the page would say the session ended while it had not."""
+    reponse = client.post(reverse("accounts:prolonger"))
+    assert reponse.status_code == 200 and reponse.json()["restant"] > 0
+
+
 def test_le_back_office_se_connecte_aussi(client, lecture_seule):
     admin = UserFactory(is_staff=True, is_superuser=True)
     reponse = client.post(
