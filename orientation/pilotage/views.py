@@ -130,20 +130,31 @@ def relancer(request, uai):
         # (docs/performance.md): a task writes them, reading the list again when it runs, so a
         # family that acted meanwhile is not reminded.
         choisies = division_choisie(divisions, division)
-        nombre = stats.a_relancer(campagne, choisies).count()
+        # Who can be reached, counted now (the list and its representatives: two queries).
+        familles = list(stats.a_relancer(campagne, choisies))
+        injoignables = len(relances.injoignables(familles))
         tasks.relancer_familles.enqueue(
             campagne.pk, [d.pk for d in choisies], request.user.pk, adresse_ip
         )
         messages.success(
             request,
             _(
-                "Rappel en cours d'envoi aux %(n)d famille(s) de la liste : les courriels partent "
-                "dans les minutes qui viennent ; une famille n'est relancée qu'une fois par jour. "
-                "Celles qui n'ont pas d'adresse électronique connue ne reçoivent rien : « Afficher "
-                "seulement les familles sans adresse électronique connue » les donne."
+                "Rappel en cours d'envoi aux %(n)d famille(s) de la liste qu'un courriel peut "
+                "joindre : les courriels partent dans les minutes qui viennent ; une famille "
+                "n'est relancée qu'une fois par jour."
             )
-            % {"n": nombre},
+            % {"n": len(familles) - injoignables},
         )
+        if injoignables:
+            messages.warning(
+                request,
+                _(
+                    "%(n)d famille(s) de la liste n'ont aucune adresse électronique connue et ne "
+                    "recevront rien : « Afficher seulement les familles sans adresse électronique "
+                    "connue » les donne, avec les téléphones de leurs représentants."
+                )
+                % {"n": injoignables},
+            )
         return _vers_tableau(etab, **retour)
     ids = [int(i) for i in request.POST.getlist("dossiers") if i.isdigit()]
     if not ids:

@@ -396,6 +396,12 @@ def test_relance_d_une_famille_injoignable_le_dit(client, ecole):
     # Only the family reminded: no warning.
     r = client.post(url, {"dossiers": [joignable.pk]}, follow=True)
     assert "Aucune adresse électronique connue pour" not in r.content.decode()
+    # The whole list (a task): the message counts the families an e-mail can reach, and says
+    # how many it cannot, before the task runs.
+    r = client.post(url, {"tout": "1"}, follow=True)
+    texte = r.content.decode().replace("&#x27;", "'")
+    assert "Rappel en cours d'envoi aux 1 famille(s) de la liste qu'un courriel peut" in texte
+    assert "2 famille(s) de la liste n'ont aucune adresse électronique connue" in texte
 
 
 def test_liste_des_seules_familles_sans_adresse(client, ecole):
