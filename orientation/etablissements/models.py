@@ -109,6 +109,10 @@ def homonymes(eleves) -> set[int]:
     return {pk for pks in par_nom.values() if len(pks) > 1 for pk in pks}
 
 
+# How French abbreviates a civility before a name (Imprimerie nationale): Mme, M., Mlle.
+_CIVILITES = {"MME": "Mme", "M": "M.", "MR": "M.", "MLLE": "Mlle"}
+
+
 class Responsable(models.Model):
     """A person linked to pupils in one school's SIECLE export (PERSONNE_ID).
 
@@ -145,7 +149,14 @@ class Responsable(models.Model):
         ]
 
     def __str__(self):
-        return " ".join(p for p in (self.civilite, self.prenom, self.nom) if p)
+        return " ".join(p for p in (self.civilite_affichee, self.prenom, self.nom) if p)
+
+    @property
+    def civilite_affichee(self) -> str:
+        """SIECLE's civility (« MME », « M. ») as French writes it before a name: « Mme »,
+        « M. »; anything else as it came."""
+        code = self.civilite.strip()
+        return _CIVILITES.get(code.upper().rstrip("."), code)
 
     def telephones(self) -> list[tuple[str, str]]:
         """The numbers SIECLE gave, labelled, mobile first: whom the school calls when no
