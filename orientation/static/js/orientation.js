@@ -44,6 +44,9 @@
     };
     var terminer = function () {
       clearTimeout(minuteur);
+      var reconnexion = modale.querySelector("[data-reconnexion]");
+      reconnexion.href = reconnexion.getAttribute("href").split("?")[0] + "?next=" +
+        encodeURIComponent(window.location.pathname + window.location.search);
       etat("terminee");
       montrer(true);
     };
@@ -60,9 +63,14 @@
     };
     var prolonger = function () {
       dernierContact = Date.now();
+      // The page's CSRF token (the header's logout form has one on every signed-in page): the
+      // dialog's own text is the same for every page and holds none.
+      var jeton = new FormData();
+      var champ = document.querySelector("input[name=csrfmiddlewaretoken]");
+      if (champ) { jeton.append("csrfmiddlewaretoken", champ.value); }
       fetch(prolongation.action, {
         method: "POST",
-        body: new FormData(prolongation),
+        body: jeton,
         headers: { "X-Requested-With": "fetch" },
         credentials: "same-origin",
       }).then(function (reponse) {
