@@ -1,3 +1,6 @@
+import re
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +112,22 @@ def homonymes(eleves) -> set[int]:
     return {pk for pks in par_nom.values() if len(pks) > 1 for pk in pks}
 
 
+class Telephone(NamedTuple):
+    libelle: str
+    affiche: str  # as French writes it: 06 12 82 67 92
+    appel: str  # for a tel: link, tapped on a phone: its digits (and its + if it had one)
+
+    @classmethod
+    def de(cls, libelle: str, numero: str) -> "Telephone":
+        """SIECLE's number as it came (« 0612826792 », « 06.12.82.67.92 », « +33 6… »): a French
+        number of ten digits is written in pairs; anything else is kept as typed."""
+        numero = numero.strip()
+        chiffres = re.sub(r"[^\d+]", "", numero)
+        if re.fullmatch(r"0\d{9}", chiffres):
+            numero = " ".join(chiffres[i : i + 2] for i in range(0, 10, 2))
+        return cls(libelle, numero, chiffres)
+
+
 # How French abbreviates a civility before a name (Imprimerie nationale): Mme, M., Mlle.
 _CIVILITES = {"MME": "Mme", "M": "M.", "MR": "M.", "MLLE": "Mlle"}
 
@@ -158,7 +177,7 @@ class Responsable(models.Model):
         code = self.civilite.strip()
         return _CIVILITES.get(code.upper().rstrip("."), code)
 
-    def telephones(self) -> list[tuple[str, str]]:
+    def telephones(self) -> list[Telephone]:
         """The numbers SIECLE gave, labelled, mobile first: whom the school calls when no
         e-mail reaches the family (pilotage's list of families without an address)."""
         numeros = (
@@ -166,7 +185,7 @@ class Responsable(models.Model):
             (_("domicile"), self.tel_personnel),
             (_("travail"), self.tel_professionnel),
         )
-        return [(str(libelle), numero) for libelle, numero in numeros if numero]
+        return [Telephone.de(str(libelle), numero) for libelle, numero in numeros if numero]
 
 
 class Lien(LibellesDesChoix, models.Model):

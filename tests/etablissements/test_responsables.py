@@ -17,3 +17,18 @@ def test_la_civilite_s_ecrit_comme_en_francais(siecle, affichee):
 
 def test_une_civilite_inconnue_reste_telle_quelle():
     assert str(Responsable(civilite="Dr", prenom="Ana", nom="Roy")) == "Dr Ana Roy"
+
+
+@pytest.mark.parametrize(
+    ("siecle", "affiche", "appel"),
+    [
+        ("0612826792", "06 12 82 67 92", "0612826792"),
+        (" 06.12.82.67.92 ", "06 12 82 67 92", "0612826792"),
+        ("06 12 82 67 92", "06 12 82 67 92", "0612826792"),
+        ("+33 6 12 82 67 92", "+33 6 12 82 67 92", "+33612826792"),
+        ("00 41 22 123 45 67", "00 41 22 123 45 67", "0041221234567"),
+    ],
+)
+def test_un_numero_francais_s_ecrit_par_paires_et_s_appelle_d_un_geste(siecle, affiche, appel):
+    responsable = Responsable(tel_portable=siecle, tel_professionnel="")
+    assert responsable.telephones() == [("portable", affiche, appel)]

@@ -433,7 +433,10 @@ def test_liste_des_seules_familles_sans_adresse(client, ecole):
     assert "Envoyer un rappel" not in texte
     assert reverse("pilotage:fiche_pdf", args=[sans.pk]) in texte
     assert "Afficher toutes les familles à relancer" in texte
-    assert f"{resp} (mère) — portable 06 12 34 56 78, travail 01 23 45 67 89" in texte
+    assert (
+        f'{resp} (mère) — portable <a href="tel:0612345678">06 12 34 56 78</a>, '
+        'travail <a href="tel:0123456789">01 23 45 67 89</a>'
+    ) in texte
     assert "Aucun représentant légal connu" in texte  # Barre's family
     for _i in range(5):
         _dossier, (sans_courriel,) = famille(campagne, eleve__division=d2, representants=1)
