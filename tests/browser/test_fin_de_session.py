@@ -104,3 +104,21 @@ def test_l_avis_envoye_apres_la_fin_revient_dans_la_grille(ecran):
         "defavorable",
         "Résultats fragiles en mathématiques",
     )
+
+
+def test_la_fin_venue_la_fenetre_le_dit_et_ramene_a_la_page(page, settings):
+    """Nobody answered the warning: once the time has run out the dialog says so, and its login
+    link brings back to this page."""
+    settings.SESSION_IDLE_TIMEOUT, settings.SESSION_PREAVIS = 6, 4
+    dossier, (representant,) = famille(representants=1)
+    connecter(page, representant.user)
+    adresse = reverse("dialogue:famille_dossier", args=[dossier.pk])
+    page.goto(adresse)
+    modale = page.get_by_role("alertdialog", name="Votre session est terminée")
+    modale.wait_for(state="visible", timeout=15_000)
+    assert "votre saisie vous sera présentée à nouveau" in modale.inner_text()
+    assert not modale.get_by_role("button", name="Rester connecté").is_visible()
+    axe_check(page, "fin de session : terminée")
+    modale.get_by_role("link", name="Se reconnecter").click()
+    page.wait_for_url(f"**/compte/connexion/?next={adresse.replace('/', '%2F')}")
+    assert "Votre session a expiré" in page.locator("#content").inner_text()

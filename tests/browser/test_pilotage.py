@@ -123,7 +123,11 @@ def test_pdf_de_tout_l_etablissement_et_liste_paginee(page, request):
     expect(page.locator("input[name=dossiers]")).to_have_count(4)
     axe_check(page, "pilotage:etablissement[familles_page_2]")
     page.get_by_role("button", name="Envoyer un rappel aux 54 familles de la liste").click()
+    # The 52 dossiers made without representatives: nobody an e-mail can reach, and it says so.
     expect(page.locator(".fr-alert--success").first).to_contain_text(
-        "Rappel en cours d'envoi aux 54 famille(s)"
+        "Rappel en cours d'envoi aux 1 famille(s) de la liste qu'un courriel peut joindre"
+    )
+    expect(page.locator(".fr-alert--warning").first).to_contain_text(
+        "53 famille(s) de la liste n'ont aucune adresse électronique connue"
     )
     assert "page=2" in page.url
