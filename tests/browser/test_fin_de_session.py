@@ -122,3 +122,25 @@ def test_la_fin_venue_la_fenetre_le_dit_et_ramene_a_la_page(page, settings):
     modale.get_by_role("link", name="Se reconnecter").click()
     page.wait_for_url(f"**/compte/connexion/?next={adresse.replace('/', '%2F')}")
     assert "Votre session a expiré" in page.locator("#content").inner_text()
+
+
+def test_un_autre_onglet_qui_garde_la_session_ferme_l_avertissement(page, settings):
+    """Two tabs, one session: « Rester connecté » in one tab closes the warning in the other,
+    which would otherwise announce an end that no longer comes."""
+    settings.SESSION_IDLE_TIMEOUT, settings.SESSION_PREAVIS = 14, 10
+    dossier, (representant,) = famille(representants=1)
+    connecter(page, representant.user)
+    adresse = reverse("dialogue:famille_dossier", args=[dossier.pk])
+    page.goto(adresse)
+    autre = page.context.new_page()
+    autre.goto(adresse)
+    modales = [
+        onglet.get_by_role("alertdialog", name="Votre session va se terminer")
+        for onglet in (page, autre)
+    ]
+    for modale in modales:
+        modale.wait_for(state="visible", timeout=15_000)
+    modales[1].get_by_role("button", name="Rester connecté").click()
+    # Both closed within 3 s, long before the first tab's own end (10 s after the warning).
+    for onglet in (autre, page):
+        onglet.wait_for_selector("#fin-de-session:not([open])", timeout=3_000)

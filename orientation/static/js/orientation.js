@@ -33,6 +33,13 @@
     var minuteur = null;
     var plafond = false;  // the absolute lifetime is reached: « Rester connecté » can do no more
     var prolongation = modale.querySelector("form");
+    // Several tabs share one session: each tells the others when the session now ends (a page
+    // loaded, « Rester connecté », a grid save), so that an idle tab does not announce an end
+    // that another tab has pushed back. Only a time is stored, nothing about the person.
+    var CLE_ONGLETS = "orientation-fin-de-session";
+    var partager = function () {
+      try { window.localStorage.setItem(CLE_ONGLETS, String(echeance)); } catch (e) { /* off */ }
+    };
     var etat = function (nom) {
       modale.querySelectorAll("[data-etat]").forEach(function (element) {
         element.hidden = element.getAttribute("data-etat") !== nom;
@@ -80,6 +87,7 @@
         echeance = Date.now() + donnees.restant * 1000 + marge;
         plafond = donnees.restant * 1000 <= preavis;
         if (!plafond) { montrer(false); }
+        partager();
         programmer();
       }).catch(terminer);
     };
@@ -104,12 +112,23 @@
     document.addEventListener("orientation:activite", function () {
       dernierContact = Date.now();
       echeance = Math.max(echeance, Date.now() + inactivite - 60000);
+      partager();
+      programmer();
+    });
+    window.addEventListener("storage", function (event) {
+      var ailleurs = Number(event.newValue);
+      if (event.key !== CLE_ONGLETS || !(ailleurs > echeance)) { return; }
+      echeance = ailleurs;
+      dernierContact = Date.now();
+      plafond = false;
+      montrer(false);
       programmer();
     });
     // A computer put to sleep delays the timers: the page checks again when it is shown.
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible" && Date.now() >= echeance - preavis) { bientot(); }
     });
+    partager();
     programmer();
   }
   // An entry sent once the session had ended, given back after the login (accounts/reprise.py):
