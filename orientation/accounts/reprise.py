@@ -1,4 +1,4 @@
-"""An entry sent once the session had ended is not lost (docs/securite.md, « Fin de session »).
+"""An entry sent once the session had ended is not lost (docs/accessibilite.md, « Fin de session »).
 
 When SessionLimitsMiddleware ends a session on a form's POST, what was typed is kept in the new,
 anonymous session — after the CSRF check, so that only the page's own form can leave it there —
