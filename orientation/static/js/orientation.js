@@ -47,7 +47,8 @@
     };
     var montrer = function (ouverte) {
       if (!window.dsfr) { return; }
-      if (ouverte) { window.dsfr(modale).modal.disclose(); } else { window.dsfr(modale).modal.conceal(); }
+      var fenetre = window.dsfr(modale).modal;
+      if (ouverte) { fenetre.disclose(); } else { fenetre.conceal(); }
     };
     var terminer = function () {
       clearTimeout(minuteur);
