@@ -21,8 +21,6 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def saisie_reprise(context):
     request = context["request"]
-    if reprise.CLE not in request.session and getattr(request, "_reprise", None) is None:
-        return ""
     gardee = reprise.reprendre(request)
     if gardee is None:
         return ""
